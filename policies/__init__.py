@@ -1,0 +1,1 @@
+"""Taskflow's CrossGuard policy pack: pure validators, the pack's policy list, a manifest runner."""

@@ -1,0 +1,136 @@
+"""The Taskflow policy pack's contents: every policy with its name, description and level.
+
+Importing this module builds the policy objects but starts nothing; ``__main__.py`` hands
+``POLICIES`` to ``PolicyPack`` (which serves gRPC forever), and ``check_manifests.py`` runs the
+same ``RULES`` over rendered YAML without the Pulumi CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+)
+
+from policies import cost_rules, k8s_rules
+from policies.props import ReportViolation, ResourceArgs
+
+PACK_NAME = "taskflow-policies"
+DEFAULT_ENFORCEMENT_LEVEL = EnforcementLevel.ADVISORY
+"""Applies only to a policy that sets no level of its own: new rules start advisory."""
+
+MANDATORY = EnforcementLevel.MANDATORY
+ADVISORY = EnforcementLevel.ADVISORY
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One resource policy: what ``ResourceValidationPolicy`` needs, kept as plain data."""
+
+    name: str
+    description: str
+    validator: Callable[[ResourceArgs, ReportViolation], None]
+    enforcement_level: EnforcementLevel
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        k8s_rules.NON_ROOT_CONTAINERS,
+        "Containers run as non-root (runAsNonRoot: true, never UID 0).",
+        k8s_rules.containers_run_as_non_root_validator,
+        MANDATORY,
+    ),
+    Rule(
+        k8s_rules.NO_PRIVILEGED_CONTAINERS,
+        "Containers are not privileged and set allowPrivilegeEscalation: false.",
+        k8s_rules.no_privileged_containers_validator,
+        MANDATORY,
+    ),
+    Rule(
+        k8s_rules.CONTAINER_RESOURCE_LIMITS,
+        "Every container sets CPU and memory limits.",
+        k8s_rules.container_resource_limits_validator,
+        MANDATORY,
+    ),
+    Rule(
+        k8s_rules.PINNED_IMAGE_TAGS,
+        "Container images are pinned: an explicit tag other than latest, or a digest.",
+        k8s_rules.no_latest_image_tags_validator,
+        MANDATORY,
+    ),
+    Rule(
+        k8s_rules.WORKLOAD_PROBES,
+        "Every Deployment and StatefulSet container has readiness and liveness probes.",
+        k8s_rules.deployment_probes_validator,
+        MANDATORY,
+    ),
+    Rule(
+        k8s_rules.DAPR_ANNOTATIONS,
+        "Taskflow app pods (part-of=taskflow) carry dapr.io/enabled, app-id and app-port.",
+        k8s_rules.dapr_annotations_validator,
+        MANDATORY,
+    ),
+    Rule(
+        k8s_rules.INGRESS_TLS,
+        "Every Ingress terminates TLS for all of its hosts.",
+        k8s_rules.ingress_tls_validator,
+        MANDATORY,
+    ),
+    Rule(
+        k8s_rules.NO_UNAPPROVED_LOAD_BALANCERS,
+        "No Service of type LoadBalancer unless annotated taskflow.dev/allow-load-balancer.",
+        k8s_rules.no_unapproved_load_balancers_validator,
+        MANDATORY,
+    ),
+    Rule(
+        k8s_rules.NO_PLAINTEXT_SECRETS,
+        "No secret-looking literal values in container env, ConfigMaps or Dapr components.",
+        k8s_rules.no_plaintext_secrets_validator,
+        MANDATORY,
+    ),
+    Rule(
+        k8s_rules.READ_ONLY_ROOT_FILESYSTEM,
+        "Containers use a read-only root filesystem.",
+        k8s_rules.read_only_root_filesystem_validator,
+        ADVISORY,
+    ),
+    Rule(
+        cost_rules.OKE_NODE_POOL_FREE_TIER,
+        "OKE node pools use VM.Standard.A1.Flex within 4 OCPUs and 24 GB (Always Free).",
+        cost_rules.oke_node_pool_free_tier_validator,
+        MANDATORY,
+    ),
+    Rule(
+        cost_rules.HPA_MAX_REPLICAS,
+        "HorizontalPodAutoscalers scale to at most 3 replicas.",
+        cost_rules.hpa_max_replicas_validator,
+        MANDATORY,
+    ),
+)
+
+STACK_POLICIES: tuple[StackValidationPolicy, ...] = (
+    StackValidationPolicy(
+        name=cost_rules.OKE_FREE_TIER_TOTAL,
+        description="All OKE node pools together stay within 4 OCPUs and 24 GB (Always Free).",
+        validate=cost_rules.oke_free_tier_total_validator,
+        enforcement_level=MANDATORY,
+    ),
+)
+
+POLICIES: list[Policy] = [
+    *(
+        ResourceValidationPolicy(
+            name=rule.name,
+            description=rule.description,
+            validate=rule.validator,
+            enforcement_level=rule.enforcement_level,
+        )
+        for rule in RULES
+    ),
+    *STACK_POLICIES,
+]
