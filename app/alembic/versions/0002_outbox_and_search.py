@@ -1,0 +1,50 @@
+"""transactional outbox and full-text search index
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-25
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from app.core.db import UTCDateTime
+from app.models.task import SEARCH_VECTOR_SQL
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("topic", sa.String(length=100), nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("correlation_id", sa.String(length=100), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("event_id"),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_pending", ["published_at", "id"], unique=False)
+
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"CREATE INDEX ix_tasks_search ON tasks USING gin ({SEARCH_VECTOR_SQL})")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX ix_tasks_search")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_pending")
+
+    op.drop_table("outbox")

@@ -1,0 +1,80 @@
+"""Injectables, as Annotated aliases; tests replace them with dependency_overrides."""
+
+import uuid
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.core.config import Settings
+from app.core.security import decode_access_token
+from app.crud.users import get_user
+from app.models.user import User
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+def get_db(engine: EngineDep) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+_bearer = HTTPBearer(auto_error=False, description="The access_token from sign-up or log-in")
+
+
+def get_current_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    unauthorized = HTTPException(
+        status_code=status.HTTP_401_UNAUTHORIZED,
+        detail="missing or invalid access token",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+    if credentials is None:
+        raise unauthorized
+    user_id = decode_access_token(
+        credentials.credentials, secret=settings.jwt_secret, algorithm=settings.jwt_algorithm
+    )
+    user = get_user(session=session, user_id=user_id) if user_id else None
+    if user is None:
+        raise unauthorized
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_path_user(user_id: uuid.UUID, current_user: CurrentUser) -> User:
+    """The {user_id} in the path must be the token's own user."""
+    if user_id != current_user.id:
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail="not your account")
+    return current_user
+
+
+PathUser = Annotated[User, Depends(get_path_user)]
+
+
+def get_correlation_id(request: Request) -> str | None:
+    value: str | None = getattr(request.state, "correlation_id", None)
+    return value
+
+
+CorrelationId = Annotated[str | None, Depends(get_correlation_id)]

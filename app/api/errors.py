@@ -1,0 +1,78 @@
+"""Every failure becomes a 4xx with a message naming the field; never a 500 with a trace."""
+
+import logging
+
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from app.services.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    ServiceError,
+    TooManyAttempts,
+    Unauthorized,
+)
+
+logger = logging.getLogger(__name__)
+
+_STATUS: dict[type[ServiceError], int] = {
+    NotFound: status.HTTP_404_NOT_FOUND,
+    Conflict: status.HTTP_409_CONFLICT,
+    Unauthorized: status.HTTP_401_UNAUTHORIZED,
+    InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    TooManyAttempts: status.HTTP_429_TOO_MANY_REQUESTS,
+}
+
+
+def _field(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    # Echoing "input" back could leak a password; keep location and message only.
+    errors = [
+        {
+            "field": _field(tuple(e["loc"])),
+            "loc": list(e["loc"]),
+            "msg": str(e["msg"]).removeprefix("Value error, "),
+            "type": e["type"],
+        }
+        for e in exc.errors()
+    ]
+    message = "; ".join(f"{e['field']}: {e['msg']}" for e in errors)
+    return JSONResponse(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        content={"detail": errors, "message": message},
+    )
+
+
+async def _service_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    code = _STATUS.get(type(exc), status.HTTP_400_BAD_REQUEST)
+    headers: dict[str, str] = {}
+    if isinstance(exc, TooManyAttempts):
+        headers["Retry-After"] = str(exc.retry_after_seconds)
+    if isinstance(exc, Unauthorized):
+        headers["WWW-Authenticate"] = "Bearer"
+    content: dict[str, object] = {"detail": exc.message, "message": exc.message}
+    if isinstance(exc, InvalidInput):
+        content["field"] = exc.field
+    return JSONResponse(status_code=code, content=content, headers=headers)
+
+
+async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", exc_info=exc)
+    return JSONResponse(
+        status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        content={"detail": "internal error", "message": "internal error"},
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,28 @@
+from fastapi import APIRouter, Response, status
+
+from app.api.deps import PathUser, SessionDep
+from app.models.tag import TagCreate, TagPublic, TagUpdate
+from app.services import tags
+
+router = APIRouter(prefix="/api/{user_id}/tags", tags=["tags"])
+
+
+@router.get("", response_model=list[TagPublic])
+def list_tags(*, session: SessionDep, user: PathUser) -> list[TagPublic]:
+    return tags.list_tags(session=session, user=user)
+
+
+@router.post("", response_model=TagPublic, status_code=status.HTTP_201_CREATED)
+def create_tag(*, session: SessionDep, user: PathUser, body: TagCreate) -> TagPublic:
+    return tags.create_tag(session=session, user=user, data=body)
+
+
+@router.patch("/{tag_id}", response_model=TagPublic)
+def rename_tag(*, session: SessionDep, user: PathUser, tag_id: int, body: TagUpdate) -> TagPublic:
+    return tags.rename_tag(session=session, user=user, tag_id=tag_id, data=body)
+
+
+@router.delete("/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_tag(*, session: SessionDep, user: PathUser, tag_id: int) -> Response:
+    tags.delete_tag(session=session, user=user, tag_id=tag_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,89 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response, status
+
+from app.api.deps import CorrelationId, PathUser, SessionDep
+from app.models.task import CompletionUpdate, TaskCreate, TaskPublic, TaskReplace, TaskUpdate
+from app.models.task_query import TaskQuery
+from app.services import tasks
+
+router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"])
+
+
+@router.get("", response_model=list[TaskPublic])
+def list_tasks(
+    *, session: SessionDep, user: PathUser, query: Annotated[TaskQuery, Query()], response: Response
+) -> list[TaskPublic]:
+    """Lists the user's tasks; the total before paging is in the X-Total-Count header."""
+    page = tasks.list_tasks(session=session, user=user, query=query)
+    response.headers["X-Total-Count"] = str(page.total)
+    return page.tasks
+
+
+@router.post("", response_model=TaskPublic, status_code=status.HTTP_201_CREATED)
+def create_task(
+    *, session: SessionDep, user: PathUser, body: TaskCreate, correlation_id: CorrelationId
+) -> TaskPublic:
+    return tasks.create_task(session=session, user=user, data=body, correlation_id=correlation_id)
+
+
+@router.get("/{task_id}", response_model=TaskPublic)
+def read_task(*, session: SessionDep, user: PathUser, task_id: int) -> TaskPublic:
+    return tasks.get_task(session=session, user=user, task_id=task_id)
+
+
+@router.put("/{task_id}", response_model=TaskPublic)
+def replace_task(
+    *,
+    session: SessionDep,
+    user: PathUser,
+    task_id: int,
+    body: TaskReplace,
+    correlation_id: CorrelationId,
+) -> TaskPublic:
+    """Replaces every field; omitted optional fields return to their defaults."""
+    return tasks.replace_task(
+        session=session, user=user, task_id=task_id, data=body, correlation_id=correlation_id
+    )
+
+
+@router.patch("/{task_id}", response_model=TaskPublic)
+def update_task(
+    *,
+    session: SessionDep,
+    user: PathUser,
+    task_id: int,
+    body: TaskUpdate,
+    correlation_id: CorrelationId,
+) -> TaskPublic:
+    """Changes only the fields given; null clears due_at, recurrence or the reminder."""
+    return tasks.update_task(
+        session=session, user=user, task_id=task_id, data=body, correlation_id=correlation_id
+    )
+
+
+@router.patch("/{task_id}/complete", response_model=TaskPublic)
+def complete_task(
+    *,
+    session: SessionDep,
+    user: PathUser,
+    task_id: int,
+    correlation_id: CorrelationId,
+    body: Annotated[CompletionUpdate | None, Body()] = None,
+) -> TaskPublic:
+    """With {"completed": true|false} sets completion; with no body, toggles it."""
+    return tasks.set_completion(
+        session=session,
+        user=user,
+        task_id=task_id,
+        completed=body.completed if body else None,
+        correlation_id=correlation_id,
+    )
+
+
+@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_task(
+    *, session: SessionDep, user: PathUser, task_id: int, correlation_id: CorrelationId
+) -> Response:
+    tasks.delete_task(session=session, user=user, task_id=task_id, correlation_id=correlation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,1 @@
+"""SQL for each entity: keyword-only functions that take the session."""

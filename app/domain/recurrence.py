@@ -1,0 +1,85 @@
+"""Recurrence rules (RFC 5545 RRULE, presets, five-field cron) and next occurrences."""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from croniter import croniter
+from dateutil.rrule import rrule, rrulestr
+
+PRESETS = {
+    "daily": "FREQ=DAILY",
+    "weekly": "FREQ=WEEKLY",
+    "monthly": "FREQ=MONTHLY",
+    "yearly": "FREQ=YEARLY",
+}
+_COUNT = re.compile(r"(^|;)COUNT=(\d+)")
+# Any fixed start works for validation; occurrences are anchored on the task's due date.
+_PROBE_START = datetime(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    due_at: datetime
+    recurrence: str
+
+
+def is_cron(rule: str) -> bool:
+    return "=" not in rule and len(rule.split()) == 5
+
+
+def _parse_rrule(rule: str, start: datetime) -> rrule:
+    parsed = rrulestr(rule, dtstart=start)
+    if not isinstance(parsed, rrule):
+        raise ValueError("recurrence must be a single RRULE")
+    return parsed
+
+
+def normalize(value: str) -> str:
+    """Validates a recurrence and returns its canonical stored form."""
+    text = value.strip()
+    if not text:
+        raise ValueError("recurrence must not be empty")
+    if text.lower() in PRESETS:
+        return PRESETS[text.lower()]
+    if is_cron(text):
+        if not croniter.is_valid(text):
+            raise ValueError(f"invalid cron expression {text!r}")
+        return " ".join(text.split())
+    rule = text.upper().removeprefix("RRULE:")
+    if "DTSTART" in rule or "\n" in rule:
+        raise ValueError("recurrence takes a single RRULE; the start is the task's due date")
+    try:
+        _parse_rrule(rule, _PROBE_START)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"invalid RRULE {text!r}: {exc}") from None
+    if re.search(r"FREQ=(SECONDLY|MINUTELY)", rule):
+        raise ValueError("recurrence more frequent than hourly is not supported")
+    return rule
+
+
+def next_occurrence(rule: str, due_at: datetime, tz: ZoneInfo) -> Occurrence | None:
+    """The occurrence after due_at, computed on wall-clock time in tz (DST-correct).
+
+    A COUNT-limited rule carries the remaining count forward, so the series ends
+    after COUNT occurrences in total; None means the series is over.
+    """
+    local = due_at.astimezone(tz).replace(tzinfo=None)
+    if is_cron(rule):
+        following: datetime | None = croniter(rule, local).get_next(datetime)
+        next_rule = rule
+    else:
+        count = _COUNT.search(rule)
+        if count and int(count.group(2)) <= 1:
+            return None
+        following = _parse_rrule(rule, local).after(local)
+        next_rule = (
+            _COUNT.sub(lambda m: f"{m.group(1)}COUNT={int(m.group(2)) - 1}", rule)
+            if count
+            else rule
+        )
+    if following is None:
+        return None
+    # fold=0 resolves an ambiguous wall time to its first instant; a skipped one moves forward.
+    return Occurrence(due_at=following.replace(tzinfo=tz).astimezone(UTC), recurrence=next_rule)

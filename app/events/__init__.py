@@ -1,0 +1,1 @@
+"""Domain events: schemas, the transactional outbox, its relay and the transports."""

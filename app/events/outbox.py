@@ -1,0 +1,45 @@
+"""The transactional outbox: events are written in the same transaction as the change."""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Index, Integer, Text
+from sqlmodel import Column, Field, Session, SQLModel
+
+from app.core.db import UTCDateTime, utcnow
+from app.events.schemas import DomainEvent
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "published_at", "id"),)
+
+    # Insertion order is publication order (per-user order follows from it).
+    # SQLite only auto-increments an INTEGER primary key, so BIGINT is PostgreSQL's alone.
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    )
+    topic: str = Field(max_length=100)
+    key: str = Field(max_length=100)
+    event_id: str = Field(max_length=36, unique=True)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    correlation_id: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+    published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    attempts: int = 0
+
+
+def record(session: Session, event: DomainEvent, *, correlation_id: str | None = None) -> None:
+    """Adds the event to the caller's transaction; it is published only if that commits."""
+    session.add(
+        OutboxMessage(
+            topic=event.topic,
+            key=event.key,
+            event_id=str(event.event_id),
+            payload=json.dumps(event.cloud_event(), separators=(",", ":")),
+            correlation_id=correlation_id,
+        )
+    )

@@ -1,0 +1,59 @@
+import uuid
+from datetime import datetime
+
+from pydantic import field_validator
+from sqlmodel import Column, Field, SQLModel, UniqueConstraint
+
+from app.core.db import UTCDateTime, utcnow
+
+TAG_NAME_MAX = 50
+
+
+def clean_tag_name(value: str) -> str:
+    """Trims a tag name and drops a leading '#', as people type it in chat."""
+    name = value.strip().lstrip("#").strip()
+    if not name:
+        raise ValueError("tag name must not be blank")
+    if len(name) > TAG_NAME_MAX:
+        raise ValueError(f"tag name must be at most {TAG_NAME_MAX} characters")
+    if "," in name:
+        raise ValueError("tag name must not contain commas")
+    return name
+
+
+class TagBase(SQLModel):
+    name: str = Field(max_length=TAG_NAME_MAX)
+
+
+class TagCreate(TagBase):
+    _clean = field_validator("name")(clean_tag_name)
+
+
+class TagUpdate(TagCreate):
+    pass
+
+
+class Tag(TagBase, table=True):
+    __tablename__ = "tags"
+    __table_args__ = (UniqueConstraint("user_id", "name_key", name="uq_tags_user_name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    # Lower-cased name: makes uniqueness case-insensitive on every database.
+    name_key: str = Field(max_length=TAG_NAME_MAX)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+
+
+class TagPublic(TagBase):
+    id: int
+    task_count: int
+    created_at: datetime
+
+
+class TaskTag(SQLModel, table=True):
+    __tablename__ = "task_tags"
+
+    task_id: int = Field(foreign_key="tasks.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="tags.id", primary_key=True, ondelete="CASCADE", index=True)

@@ -1,0 +1,158 @@
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import field_validator
+from sqlalchemy import Index, String, Text, text
+from sqlmodel import Column, Field, SQLModel
+
+from app.core.db import UTCDateTime, utcnow
+from app.domain import recurrence as recurrence_rules
+from app.models.tag import clean_tag_name
+
+TITLE_MAX = 500
+DESCRIPTION_MAX = 10_000
+REMIND_BEFORE_MAX = 40_320  # four weeks, in minutes
+TAGS_PER_TASK_MAX = 20
+# The one definition of the full-text document: the GIN index and the search query must match.
+SEARCH_VECTOR_SQL = "to_tsvector('english', title || ' ' || description)"
+
+
+class Priority(StrEnum):
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+
+def _clean_title(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("title must not be blank")
+    if len(value) > TITLE_MAX:
+        raise ValueError(f"title must be at most {TITLE_MAX} characters")
+    return value
+
+
+def _clean_priority(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _clean_recurrence(value: str | None) -> str | None:
+    return None if value is None else recurrence_rules.normalize(value)
+
+
+def _clean_tags(value: list[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    names: dict[str, str] = {}
+    for raw in value:
+        name = clean_tag_name(raw)
+        names.setdefault(name.lower(), name)
+    if len(names) > TAGS_PER_TASK_MAX:
+        raise ValueError(f"a task takes at most {TAGS_PER_TASK_MAX} tags")
+    return list(names.values())
+
+
+class TaskFields(SQLModel):
+    """Validation shared by create, replace and patch bodies."""
+
+    _title = field_validator("title", check_fields=False)(_clean_title)
+    _priority = field_validator("priority", mode="before", check_fields=False)(_clean_priority)
+    _recurrence = field_validator("recurrence", check_fields=False)(_clean_recurrence)
+    _tags = field_validator("tags", check_fields=False)(_clean_tags)
+
+
+class TaskCreate(TaskFields):
+    title: str = Field(max_length=TITLE_MAX + 100)
+    description: str = Field(default="", max_length=DESCRIPTION_MAX)
+    priority: Priority = Priority.P4
+    tags: list[str] = Field(default_factory=list)
+    due_at: datetime | None = Field(
+        default=None,
+        description="ISO 8601; a time without offset is read in the user's timezone",
+    )
+    recurrence: str | None = Field(
+        default=None,
+        description="RRULE (FREQ=WEEKLY;BYDAY=MO), preset (daily|weekly|monthly|yearly) "
+        "or five-field cron; needs due_at",
+    )
+    remind_before_minutes: int | None = Field(default=None, ge=0, le=REMIND_BEFORE_MAX)
+
+
+class TaskReplace(TaskCreate):
+    completed: bool = False
+
+
+class TaskUpdate(TaskFields):
+    title: str | None = Field(default=None, max_length=TITLE_MAX + 100)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
+    priority: Priority | None = None
+    tags: list[str] | None = None
+    due_at: datetime | None = None
+    recurrence: str | None = None
+    remind_before_minutes: int | None = Field(default=None, ge=0, le=REMIND_BEFORE_MAX)
+    completed: bool | None = None
+
+
+class CompletionUpdate(SQLModel):
+    completed: bool | None = Field(
+        default=None, description="Set completion; omit the body (or null) to toggle"
+    )
+
+
+class Task(SQLModel, table=True):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_user_created", "user_id", "created_at"),
+        Index("ix_tasks_user_updated", "user_id", "updated_at"),
+        Index("ix_tasks_user_due", "user_id", "due_at"),
+        Index("ix_tasks_user_priority_due", "user_id", "priority", "due_at"),
+        Index("ix_tasks_user_completed_created", "user_id", "completed", "created_at"),
+        Index("ix_tasks_reminder_due", "reminder_sent", "remind_at"),
+        Index("ix_tasks_search", text(SEARCH_VECTOR_SQL), postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    title: str = Field(max_length=TITLE_MAX)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    completed: bool = False
+    completed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    priority: Priority = Field(default=Priority.P4, sa_type=String(2))
+    due_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    recurrence: str | None = Field(default=None, max_length=500)
+    remind_before_minutes: int | None = None
+    # Derived from due_at - remind_before_minutes so the reminder check is one index range scan.
+    remind_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    reminder_sent: bool = False
+    # Links an occurrence to the one whose completion created it; unique, so it happens once.
+    previous_occurrence_id: int | None = Field(
+        default=None, foreign_key="tasks.id", unique=True, ondelete="SET NULL"
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+
+
+class TaskPublic(SQLModel):
+    id: int
+    title: str
+    description: str
+    completed: bool
+    completed_at: datetime | None
+    priority: Priority
+    tags: list[str]
+    due_at: datetime | None
+    recurrence: str | None
+    remind_before_minutes: int | None
+    reminder_sent: bool
+    previous_occurrence_id: int | None
+    created_at: datetime
+    updated_at: datetime

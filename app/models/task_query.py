@@ -1,0 +1,86 @@
+"""Query parameters of the task listing, validated once for the API and the MCP tools."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.models.task import Priority, _clean_priority
+
+SORT_FIELDS = ("priority", "due_at", "created_at", "updated_at", "title")
+DEFAULT_SORT = "-created_at"
+LIMIT_MAX = 100
+
+
+class SortKey(BaseModel):
+    field: Literal["priority", "due_at", "created_at", "updated_at", "title"]
+    descending: bool
+
+
+def parse_sort(value: str) -> list[SortKey]:
+    keys: list[SortKey] = []
+    seen: set[str] = set()
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        descending = part.startswith("-")
+        name = part.lstrip("+-")
+        if name not in SORT_FIELDS:
+            raise ValueError(f"unknown sort field {name!r}; use one of {', '.join(SORT_FIELDS)}")
+        if name in seen:
+            raise ValueError(f"sort field {name!r} given twice")
+        seen.add(name)
+        keys.append(SortKey(field=name, descending=descending))
+    if not keys:
+        raise ValueError("sort must name at least one field")
+    return keys
+
+
+class TaskQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(
+        default=None, max_length=200, description="Keywords in title or description"
+    )
+    priority: list[Priority] = Field(
+        default_factory=list, description="Repeatable: priority=P1&priority=P2"
+    )
+    status: Literal["open", "completed", "all"] = "all"
+    tag: list[str] = Field(default_factory=list, description="Repeatable tag names")
+    tag_mode: Literal["any", "all"] = "any"
+    due_after: datetime | None = Field(
+        default=None, description="Inclusive; naive = user's timezone"
+    )
+    due_before: datetime | None = Field(
+        default=None, description="Inclusive; naive = user's timezone"
+    )
+    overdue: bool | None = Field(default=None, description="Open tasks whose due time has passed")
+    has_due: bool | None = None
+    sort: str | None = Field(
+        default=None,
+        description="Comma-separated fields, '-' for descending: priority, due_at, created_at, "
+        "updated_at, title. Default -created_at (relevance first when q is given on PostgreSQL).",
+    )
+    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=LIMIT_MAX)
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _upper_priorities(cls, value: object) -> object:
+        return [_clean_priority(v) for v in value] if isinstance(value, list) else value
+
+    @field_validator("sort")
+    @classmethod
+    def _valid_sort(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_sort(value)
+        return value
+
+    @field_validator("q")
+    @classmethod
+    def _blank_q_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def sort_keys(self) -> list[SortKey]:
+        return parse_sort(self.sort or DEFAULT_SORT)

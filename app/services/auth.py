@@ -1,0 +1,81 @@
+"""Sign-up and log-in, with a per-account lockout after repeated failures."""
+
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.core.config import Settings
+from app.core.db import utcnow
+from app.core.security import create_access_token, hash_password, verify_password
+from app.crud.users import get_user_by_email
+from app.models.user import Token, User, UserCreate, UserLogin, UserPublic, UserUpdate
+from app.services.errors import Conflict, TooManyAttempts, Unauthorized
+
+# Verified against when the email is unknown, so both failures take the same time.
+_DUMMY_HASH = hash_password("not-a-real-password")
+BAD_CREDENTIALS = "incorrect email or password"
+
+
+def _token(user: User, settings: Settings) -> Token:
+    access = create_access_token(
+        user.id,
+        secret=settings.jwt_secret,
+        algorithm=settings.jwt_algorithm,
+        expires_minutes=settings.access_token_expire_minutes,
+    )
+    return Token(access_token=access, user=UserPublic.model_validate(user))
+
+
+def signup(*, session: Session, settings: Settings, data: UserCreate) -> Token:
+    if get_user_by_email(session=session, email=data.email) is not None:
+        raise Conflict("an account with this email already exists")
+    user = User(
+        email=data.email,
+        name=data.name,
+        timezone=data.timezone,
+        password_hash=hash_password(data.password),
+    )
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:
+        # A concurrent sign-up with the same email won the race.
+        session.rollback()
+        raise Conflict("an account with this email already exists") from None
+    session.refresh(user)
+    return _token(user, settings)
+
+
+def login(*, session: Session, settings: Settings, data: UserLogin) -> Token:
+    user = get_user_by_email(session=session, email=data.email)
+    now = utcnow()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        retry = int((user.locked_until - now).total_seconds()) + 1
+        raise TooManyAttempts("too many failed log-ins; try again later", retry_after_seconds=retry)
+    if user is None:
+        verify_password(data.password, _DUMMY_HASH)
+        raise Unauthorized(BAD_CREDENTIALS)
+    if not verify_password(data.password, user.password_hash):
+        user.failed_logins += 1
+        if user.failed_logins >= settings.login_max_failures:
+            user.locked_until = now + timedelta(seconds=settings.login_lockout_seconds)
+            user.failed_logins = 0
+        session.add(user)
+        session.commit()
+        raise Unauthorized(BAD_CREDENTIALS)
+    if user.failed_logins or user.locked_until:
+        user.failed_logins = 0
+        user.locked_until = None
+        session.add(user)
+        session.commit()
+    return _token(user, settings)
+
+
+def update_profile(*, session: Session, user: User, data: UserUpdate) -> UserPublic:
+    for name, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(user, name, value.strip() if name == "name" else value)
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return UserPublic.model_validate(user)

@@ -1,0 +1,311 @@
+"""Task use cases. Each mutation commits the change and its events together (outbox)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlmodel import Session
+
+from app.core.db import utcnow
+from app.crud import tags as tags_crud
+from app.crud import tasks as tasks_crud
+from app.domain.recurrence import next_occurrence
+from app.domain.timezones import parse_timezone, to_utc
+from app.events import outbox
+from app.events.schemas import ReminderEvent, TaskEvent, TaskEventType, TaskUpdateEvent
+from app.models.task import Task, TaskCreate, TaskPublic, TaskReplace, TaskUpdate
+from app.models.task_query import TaskQuery
+from app.models.user import User
+from app.services.errors import InvalidInput, NotFound
+
+_EVENT_FIELDS = (
+    "title",
+    "description",
+    "completed",
+    "completed_at",
+    "priority",
+    "tags",
+    "due_at",
+    "recurrence",
+    "remind_before_minutes",
+    "reminder_sent",
+)
+_json = TypeAdapter(Any)
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    tasks: list[TaskPublic]
+    total: int
+
+
+def _public(task: Task, tags: Sequence[str]) -> TaskPublic:
+    return TaskPublic.model_validate(task, update={"tags": list(tags)})
+
+
+def _snapshot(task: Task, tags: Sequence[str]) -> dict[str, Any]:
+    values = {name: getattr(task, name) for name in _EVENT_FIELDS if name != "tags"}
+    values["tags"] = sorted(tags, key=str.lower)
+    result: dict[str, Any] = _json.dump_python(values, mode="json")
+    return result
+
+
+def _due_utc(user: User, value: datetime | None, field: str = "due_at") -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return to_utc(value, parse_timezone(user.timezone))
+    except ValueError as exc:
+        raise InvalidInput(field, f"{field}: {exc}") from None
+
+
+def _schedule_reminder(task: Task) -> None:
+    if task.due_at is not None and task.remind_before_minutes is not None:
+        task.remind_at = task.due_at - timedelta(minutes=task.remind_before_minutes)
+    else:
+        task.remind_at = None
+
+
+def _check_recurrence(task: Task) -> None:
+    if task.recurrence is not None and task.due_at is None:
+        raise InvalidInput("recurrence", "recurrence: a recurring task needs a due_at")
+
+
+def _emit(
+    session: Session,
+    task: Task,
+    event_type: TaskEventType,
+    changes: dict[str, Any],
+    *,
+    old_remind_at: datetime | None,
+    correlation_id: str | None,
+) -> None:
+    assert task.id is not None
+    common = {
+        "task_id": task.id,
+        "user_id": task.user_id,
+        "event_type": event_type,
+        "changes": changes,
+    }
+    outbox.record(session, TaskEvent.model_validate(common), correlation_id=correlation_id)
+    outbox.record(session, TaskUpdateEvent.model_validate(common), correlation_id=correlation_id)
+    active_remind_at = None if task.completed or event_type == "deleted" else task.remind_at
+    if active_remind_at != old_remind_at or (event_type == "created" and active_remind_at):
+        reminder_type = "scheduled" if active_remind_at is not None else "cancelled"
+        if reminder_type == "cancelled" and old_remind_at is None:
+            return
+        outbox.record(
+            session,
+            ReminderEvent(
+                task_id=task.id,
+                user_id=task.user_id,
+                event_type=reminder_type,
+                title=task.title,
+                due_at=task.due_at,
+                remind_at=active_remind_at,
+            ),
+            correlation_id=correlation_id,
+        )
+
+
+def _apply(session: Session, user: User, task: Task, values: dict[str, Any]) -> list[str] | None:
+    """Copies validated fields onto the row; returns the new tag names when tags are given."""
+    tag_names = values.pop("tags", None)
+    if "due_at" in values:
+        values["due_at"] = _due_utc(user, values["due_at"])
+    if "completed" in values and values["completed"] != task.completed:
+        task.completed_at = utcnow() if values["completed"] else None
+    for name, value in values.items():
+        setattr(task, name, value)
+    if "due_at" in values or "remind_before_minutes" in values:
+        task.reminder_sent = False
+    _check_recurrence(task)
+    _schedule_reminder(task)
+    return tag_names if tag_names is None else list(tag_names)
+
+
+def _save(session: Session, user: User, task: Task, tag_names: list[str] | None) -> list[str]:
+    session.add(task)
+    session.flush()
+    assert task.id is not None
+    if tag_names is not None:
+        tags = tags_crud.get_or_create_tags(session=session, user_id=user.id, names=tag_names)
+        tags_crud.set_task_tags(session=session, task_id=task.id, tags=tags)
+        session.flush()
+    return tags_crud.tag_names_for_tasks(session=session, task_ids=[task.id])[task.id]
+
+
+def _require(session: Session, user: User, task_id: int) -> Task:
+    task = tasks_crud.get_task(session=session, user_id=user.id, task_id=task_id)
+    if task is None:
+        raise NotFound(f"task {task_id} not found")
+    return task
+
+
+def _current_tags(session: Session, task: Task) -> list[str]:
+    assert task.id is not None
+    return tags_crud.tag_names_for_tasks(session=session, task_ids=[task.id])[task.id]
+
+
+def create_task(
+    *, session: Session, user: User, data: TaskCreate, correlation_id: str | None = None
+) -> TaskPublic:
+    task = Task(user_id=user.id, title=data.title)
+    tag_names = _apply(session, user, task, data.model_dump())
+    tags = _save(session, user, task, tag_names)
+    _emit(
+        session,
+        task,
+        "created",
+        _snapshot(task, tags),
+        old_remind_at=None,
+        correlation_id=correlation_id,
+    )
+    session.commit()
+    session.refresh(task)
+    return _public(task, tags)
+
+
+def get_task(*, session: Session, user: User, task_id: int) -> TaskPublic:
+    task = _require(session, user, task_id)
+    return _public(task, _current_tags(session, task))
+
+
+def _change(
+    session: Session,
+    user: User,
+    task: Task,
+    values: dict[str, Any],
+    correlation_id: str | None,
+) -> TaskPublic:
+    before = _snapshot(task, _current_tags(session, task))
+    old_remind_at = None if task.completed else task.remind_at
+    tag_names = _apply(session, user, task, values)
+    after_tags = _save(session, user, task, tag_names)
+    after = _snapshot(task, after_tags)
+    changes = {name: value for name, value in after.items() if before[name] != value}
+    if changes:
+        task.updated_at = utcnow()
+        event_type: TaskEventType = "updated"
+        if "completed" in changes:
+            event_type = "completed" if task.completed else "uncompleted"
+        _emit(
+            session,
+            task,
+            event_type,
+            changes,
+            old_remind_at=old_remind_at,
+            correlation_id=correlation_id,
+        )
+    session.commit()
+    session.refresh(task)
+    return _public(task, after_tags)
+
+
+def replace_task(
+    *,
+    session: Session,
+    user: User,
+    task_id: int,
+    data: TaskReplace,
+    correlation_id: str | None = None,
+) -> TaskPublic:
+    task = _require(session, user, task_id)
+    return _change(session, user, task, data.model_dump(), correlation_id)
+
+
+def update_task(
+    *,
+    session: Session,
+    user: User,
+    task_id: int,
+    data: TaskUpdate,
+    correlation_id: str | None = None,
+) -> TaskPublic:
+    task = _require(session, user, task_id)
+    values = data.model_dump(exclude_unset=True)
+    for required in ("title", "description", "priority", "tags", "completed"):
+        if required in values and values[required] is None:
+            raise InvalidInput(required, f"{required}: may not be null")
+    return _change(session, user, task, values, correlation_id)
+
+
+def set_completion(
+    *,
+    session: Session,
+    user: User,
+    task_id: int,
+    completed: bool | None,
+    correlation_id: str | None = None,
+) -> TaskPublic:
+    """Sets completion when given, toggles it when None."""
+    task = _require(session, user, task_id)
+    target = (not task.completed) if completed is None else completed
+    return _change(session, user, task, {"completed": target}, correlation_id)
+
+
+def delete_task(
+    *, session: Session, user: User, task_id: int, correlation_id: str | None = None
+) -> None:
+    task = _require(session, user, task_id)
+    old_remind_at = None if task.completed else task.remind_at
+    _emit(session, task, "deleted", {}, old_remind_at=old_remind_at, correlation_id=correlation_id)
+    session.delete(task)
+    session.commit()
+
+
+def list_tasks(*, session: Session, user: User, query: TaskQuery) -> TaskPage:
+    tasks, total = tasks_crud.list_tasks(
+        session=session,
+        user_id=user.id,
+        query=query,
+        now=utcnow(),
+        due_after=_due_utc(user, query.due_after, "due_after"),
+        due_before=_due_utc(user, query.due_before, "due_before"),
+    )
+    names = tags_crud.tag_names_for_tasks(session=session, task_ids=[t.id for t in tasks if t.id])
+    return TaskPage(tasks=[_public(t, names[t.id or 0]) for t in tasks], total=total)
+
+
+def create_next_occurrence(
+    *, session: Session, user: User, task_id: int, correlation_id: str | None = None
+) -> TaskPublic | None:
+    """Creates the next occurrence of a completed recurring task, once.
+
+    previous_occurrence_id is unique, so a second call (a duplicate event) finds
+    the existing occurrence instead of making another.
+    """
+    task = tasks_crud.get_task(session=session, user_id=user.id, task_id=task_id)
+    if task is None or task.recurrence is None or task.due_at is None or not task.completed:
+        return None
+    existing = tasks_crud.get_next_occurrence(session=session, previous_id=task_id)
+    if existing is not None:
+        return None
+    following = next_occurrence(task.recurrence, task.due_at, parse_timezone(user.timezone))
+    if following is None:
+        return None
+    data = TaskCreate(
+        title=task.title,
+        description=task.description,
+        priority=task.priority,
+        tags=_current_tags(session, task),
+        due_at=following.due_at,
+        recurrence=following.recurrence,
+        remind_before_minutes=task.remind_before_minutes,
+    )
+    created = Task(user_id=user.id, title=data.title, previous_occurrence_id=task_id)
+    tag_names = _apply(session, user, created, data.model_dump())
+    tags = _save(session, user, created, tag_names)
+    _emit(
+        session,
+        created,
+        "created",
+        _snapshot(created, tags),
+        old_remind_at=None,
+        correlation_id=correlation_id,
+    )
+    session.commit()
+    session.refresh(created)
+    return _public(created, tags)
