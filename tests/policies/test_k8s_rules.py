@@ -7,7 +7,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from policy_factories import (
+
+from policies import k8s_rules
+from policies.props import EXEMPT_ANNOTATION
+from tests.policies.policy_factories import (
     DEPLOYMENT,
     Report,
     dapr_annotations,
@@ -15,9 +18,6 @@ from policy_factories import (
     good_container,
     resource,
 )
-
-from policies import k8s_rules
-from policies.props import EXEMPT_ANNOTATION
 
 Validator = Callable[[Any, Any], None]
 
