@@ -87,8 +87,8 @@ def oke_node_pool_free_tier_validator(
     args: ResourceArgs, report_violation: ReportViolation
 ) -> None:
     """An OKE node pool uses VM.Standard.A1.Flex within 4 OCPUs / 24 GB across its nodes."""
-    if args.resource_type != OKE_NODE_POOL_TYPE or is_exempt(args.props, OKE_NODE_POOL_FREE_TIER):
-        return
+    if args.resource_type != OKE_NODE_POOL_TYPE:
+        return  # OCI resources have no annotations: exempt through --policy-pack-config only
     who = getattr(args, "name", None) or "node pool"
     size = node_pool_size(args.props)
     if size.shape != FREE_TIER_SHAPE:
@@ -118,12 +118,7 @@ def oke_node_pool_free_tier_validator(
 
 def oke_free_tier_total_validator(args: StackArgs, report_violation: ReportViolation) -> None:
     """All OKE node pools of a stack together stay within 4 OCPUs / 24 GB."""
-    pools = [
-        resource
-        for resource in args.resources
-        if resource.resource_type == OKE_NODE_POOL_TYPE
-        and not is_exempt(resource.props, OKE_FREE_TIER_TOTAL)
-    ]
+    pools = [r for r in args.resources if r.resource_type == OKE_NODE_POOL_TYPE]
     if len(pools) < 2:
         return  # a single pool is fully checked by oke-node-pool-free-tier
     sizes = [node_pool_size(pool.props) for pool in pools]
