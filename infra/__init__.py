@@ -1,0 +1,1 @@
+"""Taskflow's Pulumi program: typed components for clusters, platform and workloads."""

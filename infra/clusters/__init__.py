@@ -1,0 +1,1 @@
+"""Kubernetes clusters, one component per target; each exposes an explicit `provider`."""
