@@ -10,7 +10,8 @@ ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.9.30
 FROM ${UV_IMAGE} AS uv
 
 # ---- assets: npm ci && npm run build -> /web/dist ---------------------------
-FROM ${NODE_IMAGE} AS assets
+# Assets are architecture-independent: build them once on the native platform.
+FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS assets
 WORKDIR /web
 COPY web/package.json web/package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
