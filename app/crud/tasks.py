@@ -71,7 +71,7 @@ def _filters(
     if query.has_due is not None:
         clauses.append(due.is_not(None) if query.has_due else due.is_(None))
     if query.overdue is not None:
-        overdue = and_(due < now, col(Task.completed).is_(False))
+        overdue = and_(due.is_not(None), due < now, col(Task.completed).is_(False))
         clauses.append(overdue if query.overdue else not_(overdue))
     return clauses
 

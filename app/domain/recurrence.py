@@ -16,7 +16,7 @@ PRESETS = {
 }
 _COUNT = re.compile(r"(^|;)COUNT=(\d+)")
 # Any fixed start works for validation; occurrences are anchored on the task's due date.
-_PROBE_START = datetime(2000, 1, 1)
+_PROBE_START = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,9 @@ def normalize(value: str) -> str:
     try:
         _parse_rrule(rule, _PROBE_START)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"invalid RRULE {text!r}: {exc}") from None
+        raise ValueError(
+            f"invalid RRULE {text!r}: {exc}".replace("DTSTART", "the due date")
+        ) from None
     if re.search(r"FREQ=(SECONDLY|MINUTELY)", rule):
         raise ValueError("recurrence more frequent than hourly is not supported")
     return rule
@@ -65,9 +67,11 @@ def next_occurrence(rule: str, due_at: datetime, tz: ZoneInfo) -> Occurrence | N
     A COUNT-limited rule carries the remaining count forward, so the series ends
     after COUNT occurrences in total; None means the series is over.
     """
-    local = due_at.astimezone(tz).replace(tzinfo=None)
+    # Aware in tz: dateutil steps the wall clock and zoneinfo picks each date's offset.
+    local = due_at.astimezone(tz)
     if is_cron(rule):
-        following: datetime | None = croniter(rule, local).get_next(datetime)
+        wall = croniter(rule, local.replace(tzinfo=None)).get_next(datetime)
+        following: datetime | None = wall.replace(tzinfo=tz)
         next_rule = rule
     else:
         count = _COUNT.search(rule)
@@ -82,4 +86,4 @@ def next_occurrence(rule: str, due_at: datetime, tz: ZoneInfo) -> Occurrence | N
     if following is None:
         return None
     # fold=0 resolves an ambiguous wall time to its first instant; a skipped one moves forward.
-    return Occurrence(due_at=following.replace(tzinfo=tz).astimezone(UTC), recurrence=next_rule)
+    return Occurrence(due_at=following.astimezone(UTC), recurrence=next_rule)

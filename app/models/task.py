@@ -95,6 +95,14 @@ class TaskUpdate(TaskFields):
     remind_before_minutes: int | None = Field(default=None, ge=0, le=REMIND_BEFORE_MAX)
     completed: bool | None = None
 
+    @field_validator("title", "description", "priority", "tags", "completed", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Omitting a field keeps it; null is only meaningful for the clearable ones.
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
 
 class CompletionUpdate(SQLModel):
     completed: bool | None = Field(

@@ -225,11 +225,7 @@ def update_task(
     correlation_id: str | None = None,
 ) -> TaskPublic:
     task = _require(session, user, task_id)
-    values = data.model_dump(exclude_unset=True)
-    for required in ("title", "description", "priority", "tags", "completed"):
-        if required in values and values[required] is None:
-            raise InvalidInput(required, f"{required}: may not be null")
-    return _change(session, user, task, values, correlation_id)
+    return _change(session, user, task, data.model_dump(exclude_unset=True), correlation_id)
 
 
 def set_completion(
