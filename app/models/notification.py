@@ -1,0 +1,34 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Column, Field, SQLModel
+
+from app.core.db import UTCDateTime, utcnow
+
+
+class Notification(SQLModel, table=True):
+    """A delivered reminder; event_id makes delivery idempotent."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(max_length=36, unique=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    task_id: int
+    title: str = Field(max_length=500)
+    message: str = Field(max_length=1000)
+    due_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    read_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class NotificationPublic(SQLModel):
+    id: int
+    task_id: int
+    title: str
+    message: str
+    due_at: datetime | None
+    created_at: datetime
+    read_at: datetime | None
