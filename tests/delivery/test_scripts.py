@@ -11,11 +11,33 @@ import pytest
 
 from tests.delivery.helpers import DEPS, ROOT
 
-SCRIPTS = sorted((ROOT / "scripts").rglob("*.sh"))
+
+def _shell_scripts() -> list[Path]:
+    """scripts/**/*.sh plus extensionless scripts with a shell shebang (scripts/test)."""
+    found: list[Path] = []
+    for path in sorted((ROOT / "scripts").rglob("*")):
+        if not path.is_file():
+            continue
+        if path.suffix == ".sh":
+            found.append(path)
+        elif not path.suffix:
+            with path.open("rb") as handle:
+                first = handle.readline()
+            if first.startswith(b"#!") and first.rstrip().endswith((b"bash", b"/sh")):
+                found.append(path)
+    return found
+
+
+SCRIPTS = _shell_scripts()
 INSTALLERS = [
     ("actionlint.sh", "actionlint", "ACTIONLINT_VERSION"),
     ("promtool.sh", "promtool", "PROMTOOL_VERSION"),
 ]
+
+
+def test_shell_scripts_found_when_listed() -> None:
+    names = {path.name for path in SCRIPTS}
+    assert {"actionlint.sh", "promtool.sh"} <= names
 
 
 def test_shellcheck_passes_on_every_script() -> None:
