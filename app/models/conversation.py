@@ -1,0 +1,75 @@
+"""Chat conversations and their messages; the server keeps no state between turns."""
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import Index, Text
+from sqlmodel import Column, Field, SQLModel
+
+from app.core.db import UTCDateTime, utcnow
+
+MESSAGE_MAX = 2_000
+Role = Literal["user", "assistant"]
+
+
+class Conversation(SQLModel, table=True):
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_user_updated", "user_id", "updated_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    title: str = Field(default="", max_length=200)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_conversation_id", "conversation_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversations.id", ondelete="CASCADE")
+    role: str = Field(max_length=20)
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    # JSON list of {name, arguments, result} for assistant turns that used tools.
+    tool_calls: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+
+
+class ToolCallPublic(SQLModel):
+    name: str
+    arguments: dict[str, object]
+    result: object | None = None
+
+
+class ChatRequest(SQLModel):
+    conversation_id: int | None = None
+    message: str = Field(min_length=1, max_length=MESSAGE_MAX)
+
+
+class ChatResponse(SQLModel):
+    conversation_id: int
+    reply: str
+    tool_calls: list[ToolCallPublic]
+
+
+class ConversationPublic(SQLModel):
+    id: int
+    title: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class MessagePublic(SQLModel):
+    id: int
+    role: str
+    content: str
+    tool_calls: list[ToolCallPublic]
+    created_at: datetime
