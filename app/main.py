@@ -8,17 +8,26 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app.api.errors import install_error_handlers
 from app.api.main import api_router
+from app.api.middleware import RequestContextMiddleware
 from app.core.config import Settings
 from app.core.db import make_engine
+from app.events.runtime import EventRuntime
+from app.realtime.hub import ConnectionHub
 
 
 def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.db_echo)
+    hub = ConnectionHub()
+    events = EventRuntime(settings, engine, hub)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        await events.start()
+        try:
+            yield
+        finally:
+            await events.stop()
+            engine.dispose()
 
     app = FastAPI(
         title="Taskflow",
@@ -28,6 +37,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.hub = hub
+    app.state.events = events
+    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

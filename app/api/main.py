@@ -1,6 +1,6 @@
 from fastapi import APIRouter
 
-from app.api.routes import auth, health, profile, tags, tasks
+from app.api.routes import activity, auth, health, ops, profile, tags, tasks, updates
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -8,3 +8,6 @@ api_router.include_router(auth.router)
 api_router.include_router(profile.router)
 api_router.include_router(tasks.router)
 api_router.include_router(tags.router)
+api_router.include_router(activity.router)
+api_router.include_router(updates.router)
+api_router.include_router(ops.router)

@@ -30,6 +30,35 @@ class Settings(BaseSettings):
 
     cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
 
+    # Events: the embedded bus by default; Kafka or a Dapr sidecar in a cluster.
+    event_transport: Literal["inprocess", "kafka", "dapr"] = "inprocess"
+    use_dapr: bool = False
+    outbox_poll_seconds: float = Field(default=0.5, gt=0)
+    outbox_batch_size: int = Field(default=200, ge=1)
+    consumer_max_attempts: int = Field(default=3, ge=1)
+    dedup_window: int = Field(default=10_000, ge=1)
+    reminder_check_seconds: float = Field(default=30.0, gt=0)
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: str | None = None
+    kafka_topic_partitions: int = Field(default=1, ge=1)
+    kafka_topic_replication: int = Field(default=1, ge=1)
+    kafka_topic_retention_ms: int = Field(default=7 * 24 * 3600 * 1000, ge=60_000)
+
+    dapr_http_port: int = Field(default=3500, ge=1, le=65535)
+    dapr_pubsub_name: str = "pubsub"
+    dapr_state_store: str = "statestore"
+    dapr_secret_store: str = "secretstore"
+
+    # Audit archive: any S3-compatible store (OCI Object Storage speaks the S3 API).
+    archive_bucket: str | None = None
+    archive_endpoint_url: str | None = None
+    archive_region: str = "us-east-1"
+    archive_after_days: int = Field(default=90, ge=1)
+
     @model_validator(mode="after")
     def _reject_placeholder_secrets(self) -> Self:
         # A forgotten default secret must never reach a shared environment.
@@ -40,6 +69,13 @@ class Settings(BaseSettings):
                 "JWT_SECRET must be set to a random value of at least 32 characters "
                 f"when ENVIRONMENT={self.environment}"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _use_dapr_means_dapr(self) -> Self:
+        # USE_DAPR=true is the switch the cluster manifests set.
+        if self.use_dapr:
+            self.event_transport = "dapr"
         return self
 
     @property

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session, create_engine
+from sqlmodel import Column, Field, Session, create_engine
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -60,3 +60,13 @@ def make_engine(database_url: str, *, echo: bool = False) -> Engine:
 def session_scope(engine: Engine) -> Iterator[Session]:
     with Session(engine) as session:
         yield session
+
+
+def now_field() -> Any:
+    """A required UTC timestamp column that defaults to the time of insertion."""
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+def optional_time_field() -> Any:
+    """A nullable UTC timestamp column."""
+    return Field(default=None, sa_column=Column(UTCDateTime()))

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Index, Integer, Text
 from sqlmodel import Column, Field, Session, SQLModel
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import now_field, optional_time_field
 from app.events.schemas import DomainEvent
 
 
@@ -25,10 +25,8 @@ class OutboxMessage(SQLModel, table=True):
     event_id: str = Field(max_length=36, unique=True)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     correlation_id: str | None = Field(default=None, max_length=100)
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
-    published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    created_at: datetime = now_field()
+    published_at: datetime | None = optional_time_field()
     attempts: int = 0
 
 
@@ -43,3 +41,5 @@ def record(session: Session, event: DomainEvent, *, correlation_id: str | None =
             correlation_id=correlation_id,
         )
     )
+    # Tells the relay (after commit) that there is something to publish now.
+    session.info["outbox_pending"] = True

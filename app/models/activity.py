@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Index, Text
 from sqlmodel import Column, Field, SQLModel
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import UTCDateTime, now_field
 
 
 class ActivityEntry(SQLModel, table=True):
@@ -22,7 +22,7 @@ class ActivityEntry(SQLModel, table=True):
     event_type: str = Field(max_length=50)
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    recorded_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    recorded_at: datetime = now_field()
 
 
 class ActivityPublic(SQLModel):

@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import Text
 from sqlmodel import Column, Field, SQLModel
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import now_field, optional_time_field
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -13,7 +13,7 @@ class ProcessedEvent(SQLModel, table=True):
 
     consumer: str = Field(max_length=50, primary_key=True)
     event_id: str = Field(max_length=36, primary_key=True)
-    processed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    processed_at: datetime = now_field()
 
 
 class DeadLetter(SQLModel, table=True):
@@ -27,5 +27,5 @@ class DeadLetter(SQLModel, table=True):
     key: str | None = Field(default=None, max_length=100)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     error: str = Field(sa_column=Column(Text, nullable=False))
-    failed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
-    replayed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    failed_at: datetime = now_field()
+    replayed_at: datetime | None = optional_time_field()

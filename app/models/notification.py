@@ -2,9 +2,9 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import Index
-from sqlmodel import Column, Field, SQLModel
+from sqlmodel import Field, SQLModel
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import now_field, optional_time_field
 
 
 class Notification(SQLModel, table=True):
@@ -19,9 +19,9 @@ class Notification(SQLModel, table=True):
     task_id: int
     title: str = Field(max_length=500)
     message: str = Field(max_length=1000)
-    due_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
-    read_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    due_at: datetime | None = optional_time_field()
+    created_at: datetime = now_field()
+    read_at: datetime | None = optional_time_field()
 
 
 class NotificationPublic(SQLModel):

@@ -2,9 +2,9 @@ import uuid
 from datetime import datetime
 
 from pydantic import field_validator
-from sqlmodel import Column, Field, SQLModel, UniqueConstraint
+from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import now_field
 
 TAG_NAME_MAX = 50
 
@@ -41,9 +41,7 @@ class Tag(TagBase, table=True):
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     # Lower-cased name: makes uniqueness case-insensitive on every database.
     name_key: str = Field(max_length=TAG_NAME_MAX)
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
+    created_at: datetime = now_field()
 
 
 class TagPublic(TagBase):

@@ -7,7 +7,7 @@ from pydantic import field_validator
 from sqlalchemy import Index, String, Text, text
 from sqlmodel import Column, Field, SQLModel
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import now_field, optional_time_field
 from app.domain import recurrence as recurrence_rules
 from app.models.tag import clean_tag_name
 
@@ -129,24 +129,20 @@ class Task(SQLModel, table=True):
     title: str = Field(max_length=TITLE_MAX)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     completed: bool = False
-    completed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    completed_at: datetime | None = optional_time_field()
     priority: Priority = Field(default=Priority.P4, sa_type=String(2))
-    due_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    due_at: datetime | None = optional_time_field()
     recurrence: str | None = Field(default=None, max_length=500)
     remind_before_minutes: int | None = None
     # Derived from due_at - remind_before_minutes so the reminder check is one index range scan.
-    remind_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    remind_at: datetime | None = optional_time_field()
     reminder_sent: bool = False
     # Links an occurrence to the one whose completion created it; unique, so it happens once.
     previous_occurrence_id: int | None = Field(
         default=None, foreign_key="tasks.id", unique=True, ondelete="SET NULL"
     )
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
-    updated_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
 
 
 class TaskPublic(SQLModel):

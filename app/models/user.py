@@ -2,9 +2,9 @@ import uuid
 from datetime import datetime
 
 from pydantic import EmailStr, field_validator
-from sqlmodel import Column, Field, SQLModel
+from sqlmodel import Field, SQLModel
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import now_field, optional_time_field
 from app.domain.timezones import parse_timezone
 
 
@@ -60,10 +60,8 @@ class User(UserBase, table=True):
     email: str = Field(max_length=255, unique=True, index=True)
     password_hash: str = Field(max_length=255)
     failed_logins: int = Field(default=0)
-    locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
+    locked_until: datetime | None = optional_time_field()
+    created_at: datetime = now_field()
 
 
 class UserPublic(UserBase):

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/*: puts a pinned uv on PATH, installing it from PyPI when missing.
 UV_VERSION="0.9.30"
 export PATH="${HOME}/.local/bin:${PATH}"

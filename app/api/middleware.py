@@ -1,0 +1,67 @@
+"""Per-request correlation id and Prometheus request metrics, as one pure ASGI middleware."""
+
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.logging import correlation_id_var
+from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+CORRELATION_HEADER = "x-correlation-id"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+
+
+def incoming_correlation_id(headers: dict[str, str]) -> str:
+    """Keeps a well-formed X-Correlation-ID, else the W3C trace id, else makes one."""
+    given = headers.get(CORRELATION_HEADER, "")
+    if _SAFE_ID.match(given):
+        return given
+    trace = _TRACEPARENT.match(headers.get("traceparent", ""))
+    return trace.group(1) if trace else uuid.uuid4().hex
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        correlation_id = incoming_correlation_id(headers)
+        scope.setdefault("state", {})["correlation_id"] = correlation_id
+        token = correlation_id_var.set(correlation_id)
+        status = 500
+        started = time.perf_counter()
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append(
+                    (CORRELATION_HEADER.encode(), correlation_id.encode())
+                )
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            correlation_id_var.reset(token)
+            if scope["type"] == "http":
+                self._observe(scope, status, time.perf_counter() - started)
+
+    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
+        route: Any = scope.get("route")
+        # The route template, never the raw path: ids in paths would explode cardinality.
+        path = getattr(route, "path", None) or "unmatched"
+        method = scope["method"]
+        HTTP_REQUESTS.labels(
+            service=self.service, method=method, route=path, status=str(status)
+        ).inc()
+        HTTP_LATENCY.labels(service=self.service, method=method, route=path).observe(seconds)

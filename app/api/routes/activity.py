@@ -1,0 +1,55 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.deps import PathUser, SessionDep
+from app.models.activity import ActivityPublic
+from app.models.notification import NotificationPublic
+from app.services import activity
+
+router = APIRouter(prefix="/api/{user_id}", tags=["activity"])
+Offset = Annotated[int, Query(ge=0)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+@router.get("/activity", response_model=list[ActivityPublic])
+def list_activity(
+    *,
+    session: SessionDep,
+    user: PathUser,
+    response: Response,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    task_id: int | None = None,
+) -> list[ActivityPublic]:
+    """The audit log, newest first; the total is in X-Total-Count."""
+    entries, total = activity.list_activity(
+        session=session, user=user, offset=offset, limit=limit, task_id=task_id
+    )
+    response.headers["X-Total-Count"] = str(total)
+    return entries
+
+
+@router.get("/notifications", response_model=list[NotificationPublic])
+def list_notifications(
+    *,
+    session: SessionDep,
+    user: PathUser,
+    response: Response,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    unread: bool | None = None,
+) -> list[NotificationPublic]:
+    """Fired reminders, newest first."""
+    items, total = activity.list_notifications(
+        session=session, user=user, offset=offset, limit=limit, unread=unread
+    )
+    response.headers["X-Total-Count"] = str(total)
+    return items
+
+
+@router.post("/notifications/{notification_id}/read", response_model=NotificationPublic)
+def mark_read(*, session: SessionDep, user: PathUser, notification_id: int) -> NotificationPublic:
+    return activity.mark_notification_read(
+        session=session, user=user, notification_id=notification_id
+    )

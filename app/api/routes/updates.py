@@ -1,0 +1,46 @@
+"""Live task updates over a WebSocket, authenticated with the same bearer token."""
+
+import uuid
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
+from sqlmodel import Session
+
+from app.core.config import Settings
+from app.core.security import decode_access_token
+from app.crud.users import get_user
+from app.realtime.hub import ConnectionHub
+
+router = APIRouter(tags=["realtime"])
+
+
+@router.websocket("/api/{user_id}/updates")
+async def updates(websocket: WebSocket, user_id: uuid.UUID, token: str | None = None) -> None:
+    """Pushes {event_type, task_id, changes, occurred_at} for each of the user's task changes.
+
+    Browsers cannot set headers on a WebSocket, so the token may come as ?token=.
+    """
+    settings: Settings = websocket.app.state.settings
+    bearer = websocket.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    token_user = decode_access_token(
+        token or bearer, secret=settings.jwt_secret, algorithm=settings.jwt_algorithm
+    )
+    if token_user is None:
+        await websocket.close(
+            code=status.WS_1008_POLICY_VIOLATION, reason="missing or invalid token"
+        )
+        return
+    with Session(websocket.app.state.engine) as session:
+        exists = get_user(session=session, user_id=token_user) is not None
+    if not exists or token_user != user_id:
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="not your account")
+        return
+    hub: ConnectionHub = websocket.app.state.hub
+    await websocket.accept()
+    hub.connect(user_id, websocket)
+    try:
+        while True:
+            await websocket.receive_text()  # clients may ping; nothing else is read
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.disconnect(user_id, websocket)

@@ -1,0 +1,1 @@
+"""The four consumer services: recurring tasks, reminders, audit and realtime."""

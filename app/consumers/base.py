@@ -1,0 +1,172 @@
+"""The reusable consumer: de-duplication, retries, dead letters, metrics.
+
+Transports hand it messages and commit offsets only after `handle` returns; it never raises.
+"""
+
+import asyncio
+import json
+import logging
+import traceback
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.consumers.dead_letters import DeadLetterRecord, DeadLetterSink
+from app.core.metrics import EVENTS_CONSUMED
+from app.events.schemas import DomainEvent, UnknownSchemaVersion, parse_event
+from app.events.transport import HEADER_CORRELATION_ID, Message
+from app.models.consumer_state import ProcessedEvent
+
+logger = logging.getLogger(__name__)
+
+Status = Literal["SUCCESS", "RETRY", "DROP"]
+Outcome = Literal["success", "duplicate", "retry", "dlq", "skipped"]
+
+
+@dataclass(frozen=True)
+class HandlerContext:
+    engine: Engine
+    correlation_id: str | None = None
+
+
+Handler = Callable[[DomainEvent, HandlerContext], Awaitable[Status]]
+
+
+class BoundedWindow:
+    """The last N event ids seen, for a cheap first duplicate check."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def __contains__(self, event_id: str) -> bool:
+        return event_id in self._ids
+
+    def add(self, event_id: str) -> None:
+        self._ids[event_id] = None
+        self._ids.move_to_end(event_id)
+        while len(self._ids) > self._size:
+            self._ids.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+class Consumer:
+    def __init__(
+        self,
+        name: str,
+        topics: tuple[str, ...],
+        handler: Handler,
+        *,
+        engine: Engine,
+        dead_letters: DeadLetterSink,
+        max_attempts: int = 3,
+        window: int = 10_000,
+        retry_delay_seconds: float = 0.05,
+    ) -> None:
+        self.name = name
+        self.topics = topics
+        self._handler = handler
+        self._engine = engine
+        self._dead_letters = dead_letters
+        self._max_attempts = max_attempts
+        self._retry_delay = retry_delay_seconds
+        self._seen = BoundedWindow(window)
+
+    def _already_processed(self, event_id: str) -> bool:
+        with Session(self._engine) as session:
+            return session.get(ProcessedEvent, (self.name, event_id)) is not None
+
+    def _record_processed(self, event_id: str) -> None:
+        with Session(self._engine) as session:
+            session.add(ProcessedEvent(consumer=self.name, event_id=event_id))
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+
+    async def _park(self, message: Message, error: str, trace: str, attempts: int) -> Outcome:
+        event_id = message.headers.get("event_id")
+        record = DeadLetterRecord(
+            consumer=self.name,
+            source_topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            key=message.key,
+            event_id=event_id,
+            payload=message.value.decode(errors="replace"),
+            headers=message.headers,
+            error=error,
+            traceback=trace,
+            attempts=attempts,
+        )
+        await self._dead_letters.park(record)
+        logger.error(
+            "parked message in dead-letter queue",
+            extra={
+                "consumer": self.name,
+                "topic": message.topic,
+                "error": error,
+                "event_id": event_id,
+            },
+        )
+        return "dlq"
+
+    async def handle(self, message: Message) -> Outcome:
+        outcome = await self._handle(message)
+        EVENTS_CONSUMED.labels(service=self.name, topic=message.topic, outcome=outcome).inc()
+        return outcome
+
+    async def _handle(self, message: Message) -> Outcome:
+        try:
+            envelope = json.loads(message.value)
+            if not isinstance(envelope, dict):
+                raise ValueError("message is not a JSON object")
+            event = parse_event(message.topic, envelope)
+        except UnknownSchemaVersion as exc:
+            logger.warning(
+                "skipping event: %s", exc, extra={"consumer": self.name, "topic": message.topic}
+            )
+            return "skipped"
+        except (ValueError, ValidationError) as exc:
+            # A malformed message fails the same way every time: no retries.
+            return await self._park(message, f"invalid event: {exc}", traceback.format_exc(), 1)
+
+        event_id = str(event.event_id)
+        if event_id in self._seen or await asyncio.to_thread(self._already_processed, event_id):
+            self._seen.add(event_id)
+            return "duplicate"
+
+        context = HandlerContext(
+            engine=self._engine, correlation_id=message.headers.get(HEADER_CORRELATION_ID)
+        )
+        error, trace = "handler asked to retry", ""
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                status = await self._handler(event, context)
+            except Exception as exc:
+                status, error, trace = (
+                    "RETRY",
+                    f"{type(exc).__name__}: {exc}",
+                    traceback.format_exc(),
+                )
+                logger.warning(
+                    "handler failed (attempt %d): %s", attempt, error, extra={"consumer": self.name}
+                )
+            if status == "SUCCESS":
+                await asyncio.to_thread(self._record_processed, event_id)
+                self._seen.add(event_id)
+                return "success"
+            if status == "DROP":
+                logger.info("handler dropped event %s", event_id, extra={"consumer": self.name})
+                return "skipped"
+            if attempt < self._max_attempts:
+                await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
+        return await self._park(message, error, trace, self._max_attempts)

@@ -1,0 +1,103 @@
+"""What each consumer does with an event. Every effect is idempotent by construction."""
+
+import asyncio
+import json
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.consumers.base import Handler, HandlerContext, Status
+from app.core.metrics import REMINDERS_FIRED
+from app.crud.users import get_user
+from app.events.schemas import DomainEvent, ReminderEvent, TaskEvent, TaskUpdateEvent
+from app.models.activity import ActivityEntry
+from app.models.notification import Notification
+from app.realtime.hub import ConnectionHub
+from app.services.tasks import create_next_occurrence
+
+
+def _insert_once(ctx: HandlerContext, row: ActivityEntry | Notification) -> None:
+    with Session(ctx.engine) as session:
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:
+            # The unique event_id says it was stored before: a redelivery.
+            session.rollback()
+
+
+async def recurring(event: DomainEvent, ctx: HandlerContext) -> Status:
+    if not isinstance(event, TaskEvent) or event.event_type != "completed":
+        return "SUCCESS"
+
+    def next_occurrence() -> None:
+        with Session(ctx.engine) as session:
+            user = get_user(session=session, user_id=event.user_id)
+            if user is None:
+                return
+            try:
+                create_next_occurrence(
+                    session=session,
+                    user=user,
+                    task_id=event.task_id,
+                    correlation_id=ctx.correlation_id,
+                )
+            except IntegrityError:
+                # previous_occurrence_id is unique: a concurrent delivery already created it.
+                session.rollback()
+
+    await asyncio.to_thread(next_occurrence)
+    return "SUCCESS"
+
+
+async def reminders(event: DomainEvent, ctx: HandlerContext) -> Status:
+    if not isinstance(event, ReminderEvent) or event.event_type != "due":
+        return "SUCCESS"
+    title = event.title or f"task {event.task_id}"
+    notification = Notification(
+        event_id=str(event.event_id),
+        user_id=event.user_id,
+        task_id=event.task_id,
+        title=title,
+        message=f"Reminder: {title}"
+        + (f" is due at {event.due_at.isoformat()}" if event.due_at else ""),
+        due_at=event.due_at,
+    )
+    await asyncio.to_thread(_insert_once, ctx, notification)
+    REMINDERS_FIRED.inc()
+    return "SUCCESS"
+
+
+async def audit(event: DomainEvent, ctx: HandlerContext) -> Status:
+    changes = (
+        event.changes
+        if isinstance(event, TaskEvent)
+        else event.model_dump(
+            mode="json", include={"title", "due_at", "remind_at"}, exclude_none=True
+        )
+    )
+    entry = ActivityEntry(
+        event_id=str(event.event_id),
+        user_id=event.user_id,
+        task_id=event.task_id,
+        topic=event.topic,
+        event_type=event.event_type,
+        changes=json.dumps(changes),
+        occurred_at=event.occurred_at,
+    )
+    await asyncio.to_thread(_insert_once, ctx, entry)
+    return "SUCCESS"
+
+
+def realtime(hub: ConnectionHub) -> Handler:
+    async def push(event: DomainEvent, _: HandlerContext) -> Status:
+        if isinstance(event, TaskUpdateEvent):
+            await hub.push(
+                event.user_id,
+                event.model_dump(
+                    mode="json", include={"event_type", "task_id", "changes", "occurred_at"}
+                ),
+            )
+        return "SUCCESS"
+
+    return push

@@ -1,0 +1,50 @@
+"""The consumer services by name: the topics each reads and the handler it runs."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from app.consumers import handlers
+from app.consumers.base import Consumer, Handler
+from app.consumers.dead_letters import DeadLetterSink
+from app.core.config import Settings
+from app.events.schemas import REMINDERS, TASK_EVENTS, TASK_UPDATES
+from app.realtime.hub import ConnectionHub
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    topics: tuple[str, ...]
+    handler: Callable[[ConnectionHub], Handler]
+
+
+CONSUMERS: dict[str, ConsumerSpec] = {
+    "recurring": ConsumerSpec((TASK_EVENTS,), lambda _: handlers.recurring),
+    "reminders": ConsumerSpec((REMINDERS,), lambda _: handlers.reminders),
+    "audit": ConsumerSpec((TASK_EVENTS, REMINDERS), lambda _: handlers.audit),
+    "realtime": ConsumerSpec((TASK_UPDATES,), handlers.realtime),
+}
+
+
+def build_consumer(
+    name: str,
+    *,
+    settings: Settings,
+    engine: Engine,
+    dead_letters: DeadLetterSink,
+    hub: ConnectionHub,
+) -> Consumer:
+    try:
+        spec = CONSUMERS[name]
+    except KeyError:
+        raise ValueError(f"unknown consumer {name!r}; choose from {', '.join(CONSUMERS)}") from None
+    return Consumer(
+        name,
+        spec.topics,
+        spec.handler(hub),
+        engine=engine,
+        dead_letters=dead_letters,
+        max_attempts=settings.consumer_max_attempts,
+        window=settings.dedup_window,
+    )

@@ -1,0 +1,169 @@
+"""Publishes outbox rows in insertion order; backs off while the broker is away."""
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from typing import Any
+
+from sqlalchemy import event, func, text, update
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, col, select
+
+from app.core.db import utcnow
+from app.core.metrics import EVENTS_PUBLISH_FAILURES, EVENTS_PUBLISHED, OUTBOX_BACKLOG
+from app.events.outbox import OutboxMessage
+from app.events.transport import (
+    HEADER_CORRELATION_ID,
+    HEADER_EVENT_ID,
+    Message,
+    Publisher,
+    TransientPublishError,
+)
+
+logger = logging.getLogger(__name__)
+# One relay per database publishes; others wait on this PostgreSQL advisory lock.
+RELAY_LOCK_ID = 0x7A5F_0001
+_relays: "weakref.WeakKeyDictionary[Engine, OutboxRelay]" = weakref.WeakKeyDictionary()
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_relay(session: Session) -> None:
+    if session.info.pop("outbox_pending", False):
+        bind = session.get_bind()
+        engine = bind.engine if isinstance(bind, Connection) else bind
+        relay = _relays.get(engine)
+        if relay is not None:
+            relay.notify()
+
+
+def _to_message(row: OutboxMessage) -> Message:
+    headers = {HEADER_EVENT_ID: row.event_id}
+    if row.correlation_id:
+        headers[HEADER_CORRELATION_ID] = row.correlation_id
+    return Message(topic=row.topic, key=row.key, value=row.payload.encode(), headers=headers)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        engine: Engine,
+        publisher: Publisher,
+        *,
+        batch_size: int = 200,
+        poll_seconds: float = 0.5,
+        max_backoff_seconds: float = 30.0,
+    ) -> None:
+        self._engine = engine
+        self._publisher = publisher
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._max_backoff = max_backoff_seconds
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._failures = 0
+        self._lock_conn: Connection | None = None
+        _relays[engine] = self
+
+    def notify(self) -> None:
+        """Called after a commit that wrote events, from any thread."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    def _pending(self) -> list[OutboxMessage]:
+        with Session(self._engine) as session:
+            stmt = (
+                select(OutboxMessage)
+                .where(col(OutboxMessage.published_at).is_(None))
+                .order_by(col(OutboxMessage.id))
+                .limit(self._batch_size)
+            )
+            return list(session.exec(stmt).all())
+
+    def _mark_published(self, ids: list[int]) -> None:
+        with Session(self._engine) as session:
+            stmt = update(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
+            session.execute(stmt.values(published_at=utcnow()))
+            session.commit()
+
+    def _mark_attempt(self, row_id: int) -> None:
+        with Session(self._engine) as session:
+            stmt = update(OutboxMessage).where(col(OutboxMessage.id) == row_id)
+            session.execute(stmt.values(attempts=OutboxMessage.attempts + 1))
+            session.commit()
+
+    def backlog(self) -> int:
+        with Session(self._engine) as session:
+            stmt: Any = select(func.count()).where(col(OutboxMessage.published_at).is_(None))
+            return int(session.exec(stmt).one())
+
+    def _is_leader(self) -> bool:
+        if self._engine.dialect.name != "postgresql":
+            return True
+        if self._lock_conn is None:
+            self._lock_conn = self._engine.connect()
+        got = self._lock_conn.execute(
+            text("SELECT pg_try_advisory_lock(:id)"), {"id": RELAY_LOCK_ID}
+        )
+        if got.scalar_one():
+            return True
+        self._lock_conn.rollback()
+        return False
+
+    async def publish_pending(self) -> int:
+        """Publishes one batch; returns how many were sent. Raises TransientPublishError."""
+        rows = await asyncio.to_thread(self._pending)
+        if not rows:
+            return 0
+        try:
+            await self._publisher.publish([_to_message(row) for row in rows])
+        except TransientPublishError:
+            EVENTS_PUBLISH_FAILURES.labels(topic=rows[0].topic).inc()
+            assert rows[0].id is not None
+            await asyncio.to_thread(self._mark_attempt, rows[0].id)
+            raise
+        await asyncio.to_thread(
+            self._mark_published, [row.id for row in rows if row.id is not None]
+        )
+        for row in rows:
+            EVENTS_PUBLISHED.labels(topic=row.topic).inc()
+        return len(rows)
+
+    async def drain(self) -> None:
+        """Publishes until nothing is pending (used by tests and on shutdown)."""
+        while await self.publish_pending():
+            pass
+
+    async def run(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        while True:
+            delay = self._poll_seconds
+            try:
+                if await asyncio.to_thread(self._is_leader):
+                    while await self.publish_pending() == self._batch_size:
+                        pass
+                    OUTBOX_BACKLOG.set(await asyncio.to_thread(self.backlog))
+                    self._failures = 0
+                else:
+                    delay = 5.0
+            except TransientPublishError as exc:
+                self._failures += 1
+                delay = min(self._max_backoff, 0.1 * 2**self._failures)
+                logger.warning("publish failed, retrying in %.1fs: %s", delay, exc)
+                OUTBOX_BACKLOG.set(await asyncio.to_thread(self.backlog))
+            except Exception:
+                # A database hiccup must not kill the relay; the next round retries.
+                logger.exception("outbox relay round failed")
+                delay = 1.0
+            self._wake.clear()
+            if self._failures:
+                # While the broker is away, commits must not cut the backoff short.
+                await asyncio.sleep(delay)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    def close(self) -> None:
+        if self._lock_conn is not None:
+            self._lock_conn.close()
+            self._lock_conn = None

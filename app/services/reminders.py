@@ -1,0 +1,58 @@
+"""The periodic reminder check: fires each due reminder exactly once."""
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.core.db import utcnow
+from app.events import outbox
+from app.events.schemas import ReminderEvent, TaskUpdateEvent
+from app.models.task import Task
+
+
+def fire_due_reminders(*, session: Session, now: datetime | None = None, limit: int = 500) -> int:
+    """Marks due reminders sent and records a `due` event for each, in one transaction.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED, so concurrent checks (two
+    replicas, or the cron binding racing the in-process scheduler) never fire one twice.
+    """
+    now = now or utcnow()
+    stmt = (
+        select(Task)
+        .where(
+            col(Task.reminder_sent).is_(False),
+            col(Task.completed).is_(False),
+            col(Task.remind_at).is_not(None),
+            col(Task.remind_at) <= now,
+        )
+        .order_by(col(Task.remind_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    tasks = list(session.exec(stmt).all())
+    for task in tasks:
+        assert task.id is not None
+        task.reminder_sent = True
+        session.add(task)
+        outbox.record(
+            session,
+            ReminderEvent(
+                task_id=task.id,
+                user_id=task.user_id,
+                event_type="due",
+                title=task.title,
+                due_at=task.due_at,
+                remind_at=task.remind_at,
+            ),
+        )
+        outbox.record(
+            session,
+            TaskUpdateEvent(
+                task_id=task.id,
+                user_id=task.user_id,
+                event_type="updated",
+                changes={"reminder_sent": True},
+            ),
+        )
+    session.commit()
+    return len(tasks)
