@@ -1,0 +1,163 @@
+"""The reusable consumer: duplicates, poison messages, retries, dead letters."""
+
+import json
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.consumers.base import BoundedWindow, Consumer, HandlerContext, Status
+from app.consumers.dead_letters import DatabaseDeadLetterSink, DeadLetterRecord
+from app.core.db import make_engine
+from app.core.migrations import upgrade
+from app.events.schemas import DomainEvent, TaskEvent
+from app.events.transport import Message
+from app.models.consumer_state import DeadLetter
+
+
+class ListSink:
+    def __init__(self) -> None:
+        self.records: list[DeadLetterRecord] = []
+
+    async def park(self, record: DeadLetterRecord) -> None:
+        self.records.append(record)
+
+
+class ScriptedHandler:
+    def __init__(self, *statuses: Status | Exception) -> None:
+        self.script = list(statuses)
+        self.calls: list[DomainEvent] = []
+
+    async def __call__(self, event: DomainEvent, ctx: HandlerContext) -> Status:
+        self.calls.append(event)
+        step = self.script.pop(0) if self.script else "SUCCESS"
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+
+@pytest.fixture
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('consumer')}/c.db"
+    upgrade(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def _message(event: DomainEvent, value: bytes | None = None) -> Message:
+    body = value if value is not None else json.dumps(event.cloud_event()).encode()
+    return Message(
+        topic=event.topic,
+        key=event.key,
+        value=body,
+        headers={"event_id": str(event.event_id)},
+        partition=0,
+        offset=42,
+    )
+
+
+def _event() -> TaskEvent:
+    return TaskEvent(task_id=1, user_id=uuid.uuid4(), event_type="created", changes={"title": "t"})
+
+
+def _consumer(
+    engine: Engine, handler: ScriptedHandler, sink: ListSink, name: str = "test"
+) -> Consumer:
+    return Consumer(
+        name,
+        ("task-events",),
+        handler,
+        engine=engine,
+        dead_letters=sink,
+        max_attempts=3,
+        retry_delay_seconds=0,
+    )
+
+
+async def test_handle_success_then_duplicate_is_skipped(engine: Engine) -> None:
+    handler, sink = ScriptedHandler(), ListSink()
+    consumer = _consumer(engine, handler, sink)
+    event = _event()
+    assert await consumer.handle(_message(event)) == "success"
+    assert await consumer.handle(_message(event)) == "duplicate"
+    assert len(handler.calls) == 1
+
+
+async def test_duplicate_is_detected_after_restart_from_database(engine: Engine) -> None:
+    event = _event()
+    first = ScriptedHandler()
+    assert await _consumer(engine, first, ListSink()).handle(_message(event)) == "success"
+    restarted = ScriptedHandler()
+    assert await _consumer(engine, restarted, ListSink()).handle(_message(event)) == "duplicate"
+    assert restarted.calls == []
+
+
+async def test_same_event_is_processed_by_each_consumer_once(engine: Engine) -> None:
+    event = _event()
+    a, b = ScriptedHandler(), ScriptedHandler()
+    assert await _consumer(engine, a, ListSink(), "audit").handle(_message(event)) == "success"
+    assert await _consumer(engine, b, ListSink(), "recurring").handle(_message(event)) == "success"
+
+
+async def test_retry_then_success(engine: Engine) -> None:
+    handler, sink = ScriptedHandler("RETRY", RuntimeError("db blip"), "SUCCESS"), ListSink()
+    assert await _consumer(engine, handler, sink).handle(_message(_event())) == "success"
+    assert len(handler.calls) == 3 and sink.records == []
+
+
+async def test_persistent_failure_is_parked_with_context(engine: Engine) -> None:
+    handler = ScriptedHandler(RuntimeError("boom"), RuntimeError("boom"), RuntimeError("boom"))
+    sink = ListSink()
+    event = _event()
+    assert await _consumer(engine, handler, sink).handle(_message(event)) == "dlq"
+    [record] = sink.records
+    assert record.error == "RuntimeError: boom" and "Traceback" in record.traceback
+    assert record.source_topic == "task-events" and record.partition == 0 and record.offset == 42
+    assert record.attempts == 3 and record.event_id == str(event.event_id)
+    assert json.loads(record.payload)["id"] == str(event.event_id)
+    assert record.replay_message().topic == "task-events"
+
+
+async def test_poison_message_is_parked_without_retries(engine: Engine) -> None:
+    handler, sink = ScriptedHandler(), ListSink()
+    assert await _consumer(engine, handler, sink).handle(_message(_event(), b"{not json")) == "dlq"
+    assert handler.calls == [] and "invalid event" in sink.records[0].error
+
+
+async def test_unknown_schema_version_is_skipped(engine: Engine) -> None:
+    event = _event()
+    envelope = event.cloud_event()
+    envelope["data"]["schema_version"] = 7
+    handler, sink = ScriptedHandler(), ListSink()
+    outcome = await _consumer(engine, handler, sink).handle(
+        _message(event, json.dumps(envelope).encode())
+    )
+    assert outcome == "skipped" and handler.calls == [] and sink.records == []
+
+
+async def test_drop_status_skips_without_dead_letter(engine: Engine) -> None:
+    handler, sink = ScriptedHandler("DROP"), ListSink()
+    assert await _consumer(engine, handler, sink).handle(_message(_event())) == "skipped"
+    assert sink.records == []
+
+
+async def test_database_sink_stores_dead_letter(engine: Engine) -> None:
+    record = DeadLetterRecord(
+        consumer="c", source_topic="reminders", payload="{}", error="e", attempts=1
+    )
+    await DatabaseDeadLetterSink(engine).park(record)
+    with Session(engine) as session:
+        [row] = session.exec(select(DeadLetter)).all()
+    assert (
+        row.topic == "reminders-dlq" and DeadLetterRecord.model_validate_json(row.payload) == record
+    )
+
+
+def test_bounded_window_forgets_oldest() -> None:
+    window = BoundedWindow(2)
+    for event_id in ("a", "b", "c"):
+        window.add(event_id)
+    assert "a" not in window and "b" in window and "c" in window and len(window) == 2
