@@ -13,6 +13,7 @@ from app.core.config import Settings
 from app.core.db import make_engine
 from app.events.runtime import EventRuntime
 from app.realtime.hub import ConnectionHub
+from app.web import mount_web
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -49,4 +50,5 @@ def create_app(settings: Settings) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(api_router)
+    mount_web(app)
     return app
