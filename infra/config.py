@@ -81,6 +81,7 @@ class AksConfig:
     kubernetes_version: str
     key_vault_name: str
     key_vault_client_id: str
+    key_vault_resource_group: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,7 +123,7 @@ class _Reader:
         value = self._config.get(key)
         if value is None or value == "":
             if default is None:
-                raise ConfigError(key, "is required (pulumi config set " f"{NAMESPACE}:{key} ...)")
+                raise ConfigError(key, f"is required (pulumi config set {NAMESPACE}:{key} ...)")
             return default
         return value
 
@@ -174,7 +175,9 @@ class _Reader:
     def required_secret(self, key: str) -> pulumi.Output[str]:
         value = self.secret(key)
         if value is None:
-            raise ConfigError(key, f"is required (pulumi config set --secret {NAMESPACE}:{key} ...)")
+            raise ConfigError(
+                key, f"is required (pulumi config set --secret {NAMESPACE}:{key} ...)"
+            )
         return value
 
 
@@ -184,7 +187,9 @@ def load_config(config: pulumi.Config | None = None) -> StackConfig:
     target = cast(Target, read.choice("target", Target))
     image_tag = read.text("imageTag")
     if image_tag == "latest" or not _TAG.match(image_tag):
-        raise ConfigError("imageTag", f"must be an immutable tag such as the git SHA, got {image_tag!r}")
+        raise ConfigError(
+            "imageTag", f"must be an immutable tag such as the git SHA, got {image_tag!r}"
+        )
     tls_issuer = cast(TlsIssuer, read.choice("tlsIssuer", TlsIssuer, "letsencrypt-prod"))
     acme_email = read.text("acmeEmail", "")
     if tls_issuer != "selfsigned" and "@" not in acme_email:
@@ -209,7 +214,9 @@ def load_config(config: pulumi.Config | None = None) -> StackConfig:
             prometheus_retention=read.duration("prometheusRetention", "15d"),
             loki_retention=read.duration("lokiRetention", "72h"),
             tracing_sampling_rate=read.number("tracingSamplingRate", 1.0, 0.0, 1.0),
-            monitoring_profile=cast(MonitoringProfile, read.choice("monitoringProfile", MonitoringProfile, "small")),
+            monitoring_profile=cast(
+                MonitoringProfile, read.choice("monitoringProfile", MonitoringProfile, "small")
+            ),
         ),
         secrets=_secrets(read, messaging, postgres_in_cluster),
         oke=_oke(read, secret_store) if target == "oke" else None,
@@ -271,6 +278,7 @@ def _aks(read: _Reader, secret_store: SecretStoreKind) -> AksConfig:
         kubernetes_version=read.text("kubernetesVersion", "1.33"),
         key_vault_name=read.text("azureKeyVaultName") if vault else "",
         key_vault_client_id=read.text("azureKeyVaultClientId") if vault else "",
+        key_vault_resource_group=read.text("azureKeyVaultResourceGroup") if vault else "",
     )
 
 

@@ -18,9 +18,7 @@ INGRESS_NGINX = Chart(
 CERT_MANAGER = Chart(repo="https://charts.jetstack.io", name="cert-manager", version="v1.18.2")
 # Same release as the daprd built for local runs, so local and cluster behave alike.
 DAPR = Chart(repo="https://dapr.github.io/helm-charts/", name="dapr", version="1.18.3")
-STRIMZI = Chart(
-    repo="https://strimzi.io/charts/", name="strimzi-kafka-operator", version="0.48.0"
-)
+STRIMZI = Chart(repo="https://strimzi.io/charts/", name="strimzi-kafka-operator", version="0.48.0")
 KUBE_PROMETHEUS_STACK = Chart(
     repo="https://prometheus-community.github.io/helm-charts",
     name="kube-prometheus-stack",

@@ -14,7 +14,7 @@ import pulumi_kubernetes as k8s
 class AksClusterArgs:
     location: pulumi.Input[str]
     kubernetes_version: pulumi.Input[str]
-    # B2ms (2 vCPU / 8 GB) is the smallest burstable size that fits Kafka plus monitoring on 2 nodes.
+    # B2ms (2 vCPU / 8 GB): smallest burstable size fitting Kafka plus monitoring on 2 nodes.
     node_size: str = "Standard_B2ms"
     node_count: int = 2
 

@@ -30,7 +30,9 @@ class OkeClusterArgs:
     node_memory_gbs: float = 12
 
 
-def _tcp_in(source: str, low: int, high: int | None = None) -> oci.core.SecurityListIngressSecurityRuleArgsDict:
+def _tcp_in(
+    source: str, low: int, high: int | None = None
+) -> oci.core.SecurityListIngressSecurityRuleArgsDict:
     return {
         "protocol": TCP,
         "source": source,

@@ -201,7 +201,9 @@ def secretstore_component(
     if kind == "oci-vault":
         # Instance principals: the node pool's identity reads the vault, no key in the cluster.
         metadata = [_meta("instancePrincipalAuthentication", "true")]
-        metadata += [_meta(k, _require(opts, k, kind)) for k in ("region", "compartment", "vaultOCID")]
+        metadata += [
+            _meta(k, _require(opts, k, kind)) for k in ("region", "compartment", "vaultOCID")
+        ]
         return component(SECRETSTORE, "secretstores.oci.vault", metadata, namespace=namespace)
     if kind == "azure-keyvault":
         metadata = [_meta(k, _require(opts, k, kind)) for k in ("vaultName", "azureClientId")]

@@ -1,0 +1,13 @@
+"""Pulumi entry point: read config, let the target's stack module plan, then deploy."""
+
+import sys
+from pathlib import Path
+
+# Pulumi runs this directory as a script; the repo root must be importable for `infra`/`stacks`.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from infra.config import load_config
+from infra.program import deploy
+from stacks import plan_for
+
+deploy(plan_for(load_config()))

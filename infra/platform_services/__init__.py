@@ -1,0 +1,1 @@
+"""Cluster-wide platform services installed before the app."""

@@ -1,0 +1,1 @@
+"""Taskflow's own workloads: secrets, Dapr resources, Deployments and their guard rails."""
