@@ -44,5 +44,19 @@ def migrate(
         migrations.upgrade(settings.database_url, revision)
 
 
+@cli.command()
+def web(
+    host: Annotated[str, typer.Option(envvar="HOST", help="Bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port")] = 8080,
+    api_url: Annotated[str, typer.Option(envvar="API_URL", help="The API to proxy /api to")] = (
+        "http://127.0.0.1:8000"
+    ),
+) -> None:
+    """Serve only the web app, proxying /api to API_URL (the cluster's web service)."""
+    from app.web.proxy import create_web_app
+
+    uvicorn.run(create_web_app(api_url), host=host, port=port)
+
+
 def main() -> None:
     cli()
