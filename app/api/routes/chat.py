@@ -1,0 +1,85 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from app.api.deps import CorrelationId, PathUser, SessionDep, SettingsDep
+from app.chat import service
+from app.chat.agents.base import Agent
+from app.chat.conversations import ConversationStore, DatabaseConversationStore
+from app.models.conversation import (
+    ChatRequest,
+    ChatResponse,
+    ConversationPublic,
+    MessagePublic,
+    ToolCallPublic,
+)
+from app.services.errors import NotFound
+
+router = APIRouter(prefix="/api/{user_id}", tags=["chat"])
+
+
+def get_conversation_store(session: SessionDep) -> ConversationStore:
+    return DatabaseConversationStore(session)
+
+
+def get_agent(settings: SettingsDep) -> Agent:
+    return service.make_agent(settings)
+
+
+StoreDep = Annotated[ConversationStore, Depends(get_conversation_store)]
+AgentDep = Annotated[Agent, Depends(get_agent)]
+
+
+@router.post("/chat", response_model=ChatResponse)
+def chat(
+    *,
+    session: SessionDep,
+    user: PathUser,
+    store: StoreDep,
+    agent: AgentDep,
+    body: ChatRequest,
+    correlation_id: CorrelationId,
+) -> ChatResponse:
+    """One turn: the reply and the tool calls made; omit conversation_id to start one."""
+    return service.chat(
+        session=session,
+        user=user,
+        store=store,
+        agent=agent,
+        request=body,
+        correlation_id=correlation_id,
+    )
+
+
+@router.get("/conversations", response_model=list[ConversationPublic])
+def list_conversations(
+    *,
+    user: PathUser,
+    store: StoreDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> list[ConversationPublic]:
+    """The user's conversations, most recently active first."""
+    return [
+        ConversationPublic.model_validate(c, from_attributes=True)
+        for c in store.recent(user_id=user.id, limit=limit, offset=offset)
+    ]
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=list[MessagePublic])
+def list_messages(*, user: PathUser, store: StoreDep, conversation_id: int) -> list[MessagePublic]:
+    if store.get(user_id=user.id, conversation_id=conversation_id) is None:
+        raise NotFound(f"conversation {conversation_id} not found")
+    return [
+        MessagePublic(
+            id=m.id,
+            role=m.role,
+            content=m.content,
+            created_at=m.created_at,
+            tool_calls=[
+                ToolCallPublic(name=c.name, arguments=c.arguments, result=c.result)
+                for c in m.tool_calls
+            ],
+        )
+        for m in store.messages(user_id=user.id, conversation_id=conversation_id)
+    ]

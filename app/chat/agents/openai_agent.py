@@ -1,0 +1,99 @@
+"""The model-backed agent: any OpenAI-compatible chat.completions endpoint with tool calling.
+
+It sees the same tools (names, descriptions, JSON schemas) as MCP clients do.
+"""
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from openai import OpenAI
+
+from app.chat.agents.base import AgentRequest
+from app.chat.tools import TOOLS
+from app.core.db import utcnow
+from app.domain.timezones import parse_timezone
+
+MAX_ROUNDS = 8
+SYSTEM_PROMPT = (
+    "You are Taskflow's assistant. You manage the user's tasks only through the tools. "
+    "The user's timezone is {tz}; now is {now} there. Give due dates to tools as ISO 8601 "
+    "with the user's offset. To change a task by name, find its id with list_tasks first; "
+    "if several tasks match, ask which one instead of guessing. Answer briefly."
+)
+
+
+def tool_definitions() -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "function",
+            "function": {
+                "name": spec.name,
+                "description": spec.description,
+                "parameters": spec.input_schema,
+            },
+        }
+        for spec in TOOLS.values()
+    ]
+
+
+class OpenAIAgent:
+    def __init__(
+        self, *, client: OpenAI, model: str, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.client = client
+        self.model = model
+        self.clock = clock
+
+    def respond(self, request: AgentRequest) -> str:
+        now = self.clock().astimezone(parse_timezone(request.timezone))
+        messages: list[dict[str, Any]] = [
+            {
+                "role": "system",
+                "content": SYSTEM_PROMPT.format(tz=request.timezone, now=now.isoformat()),
+            }
+        ]
+        messages += [{"role": t.role, "content": t.content} for t in request.history]
+        messages.append({"role": "user", "content": request.message})
+        for _ in range(MAX_ROUNDS):
+            completion = self.client.chat.completions.create(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]
+                tools=tool_definitions(),  # type: ignore[arg-type]
+            )
+            choice = completion.choices[0].message
+            calls = choice.tool_calls or []
+            if not calls:
+                return choice.content or ""
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": choice.content,
+                    "tool_calls": [
+                        {
+                            "id": call.id,
+                            "type": "function",
+                            "function": {
+                                "name": call.function.name,  # type: ignore[union-attr]
+                                "arguments": call.function.arguments,  # type: ignore[union-attr]
+                            },
+                        }
+                        for call in calls
+                    ],
+                }
+            )
+            for call in calls:
+                function = call.function  # type: ignore[union-attr]
+                try:
+                    arguments = json.loads(function.arguments or "{}")
+                except json.JSONDecodeError:
+                    arguments = None
+                if not isinstance(arguments, dict):
+                    result: Any = {"error": "arguments must be a JSON object"}
+                else:
+                    result = request.tools(function.name, arguments).result
+                messages.append(
+                    {"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)}
+                )
+        return "I stopped after too many tool calls; please try a simpler request."

@@ -1,0 +1,171 @@
+"""Where conversations live between turns: the server itself keeps nothing.
+
+ConversationStore is the seam: DatabaseConversationStore (the default) keeps them
+in the app database; a Dapr state store implementation can be added behind the
+same protocol for Dapr mode (ADR 0401).
+"""
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlmodel import Session, col, select
+
+from app.core.db import utcnow
+from app.models.conversation import Conversation, Message
+
+TITLE_MAX = 80
+
+
+@dataclass(frozen=True)
+class StoredToolCall:
+    name: str
+    arguments: dict[str, Any]
+    result: Any = None
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    role: str
+    content: str
+    created_at: datetime
+    tool_calls: list[StoredToolCall] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredConversation:
+    id: int
+    title: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConversationStore(Protocol):
+    """Conversations of one user are visible only to that user: every call names the user."""
+
+    def create(self, *, user_id: uuid.UUID, title: str) -> StoredConversation: ...
+
+    def get(self, *, user_id: uuid.UUID, conversation_id: int) -> StoredConversation | None: ...
+
+    def recent(
+        self, *, user_id: uuid.UUID, limit: int, offset: int
+    ) -> list[StoredConversation]: ...
+
+    def messages(
+        self, *, user_id: uuid.UUID, conversation_id: int, limit: int | None = None
+    ) -> list[StoredMessage]:
+        """Oldest first; with limit, the newest `limit` messages (still oldest first)."""
+        ...
+
+    def append(
+        self,
+        *,
+        user_id: uuid.UUID,
+        conversation_id: int,
+        role: str,
+        content: str,
+        tool_calls: list[StoredToolCall] | None = None,
+    ) -> StoredMessage: ...
+
+
+def _conversation(row: Conversation) -> StoredConversation:
+    assert row.id is not None
+    return StoredConversation(
+        id=row.id, title=row.title, created_at=row.created_at, updated_at=row.updated_at
+    )
+
+
+def _message(row: Message) -> StoredMessage:
+    assert row.id is not None
+    calls = [
+        StoredToolCall(name=c["name"], arguments=c.get("arguments", {}), result=c.get("result"))
+        for c in json.loads(row.tool_calls or "[]")
+    ]
+    return StoredMessage(
+        id=row.id,
+        role=row.role,
+        content=row.content,
+        created_at=row.created_at,
+        tool_calls=calls,
+    )
+
+
+def conversation_title(message: str) -> str:
+    text = " ".join(message.split())
+    return text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1] + "…"
+
+
+class DatabaseConversationStore:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _row(self, user_id: uuid.UUID, conversation_id: int) -> Conversation | None:
+        row = self.session.get(Conversation, conversation_id)
+        return row if row is not None and row.user_id == user_id else None
+
+    def create(self, *, user_id: uuid.UUID, title: str) -> StoredConversation:
+        row = Conversation(user_id=user_id, title=conversation_title(title))
+        self.session.add(row)
+        self.session.commit()
+        self.session.refresh(row)
+        return _conversation(row)
+
+    def get(self, *, user_id: uuid.UUID, conversation_id: int) -> StoredConversation | None:
+        row = self._row(user_id, conversation_id)
+        return _conversation(row) if row else None
+
+    def recent(self, *, user_id: uuid.UUID, limit: int, offset: int) -> list[StoredConversation]:
+        stmt = (
+            select(Conversation)
+            .where(Conversation.user_id == user_id)
+            .order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return [_conversation(row) for row in self.session.exec(stmt).all()]
+
+    def messages(
+        self, *, user_id: uuid.UUID, conversation_id: int, limit: int | None = None
+    ) -> list[StoredMessage]:
+        if self._row(user_id, conversation_id) is None:
+            return []
+        stmt = (
+            select(Message)
+            .where(Message.conversation_id == conversation_id)
+            .order_by(col(Message.id).desc())
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        rows = list(self.session.exec(stmt).all())
+        return [_message(row) for row in reversed(rows)]
+
+    def append(
+        self,
+        *,
+        user_id: uuid.UUID,
+        conversation_id: int,
+        role: str,
+        content: str,
+        tool_calls: list[StoredToolCall] | None = None,
+    ) -> StoredMessage:
+        conversation = self._row(user_id, conversation_id)
+        if conversation is None:
+            raise LookupError(f"conversation {conversation_id} not found")
+        calls: list[dict[str, Any]] = [
+            {"name": c.name, "arguments": c.arguments, "result": c.result} for c in tool_calls or []
+        ]
+        row = Message(
+            conversation_id=conversation_id,
+            role=role,
+            content=content,
+            tool_calls=json.dumps(calls, default=str),
+        )
+        conversation.updated_at = utcnow()
+        self.session.add(row)
+        self.session.add(conversation)
+        self.session.commit()
+        self.session.refresh(row)
+        return _message(row)

@@ -1,0 +1,527 @@
+"""Reads a chat message into one command: what to do, to which task, with which values.
+
+Phrases (sentence shapes) are matched here; dates and repeat rules are read by the
+libraries behind app.chat.parsing.dates and .recurrence.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any, Literal
+
+from app.chat.parsing.dates import finalize, find_date, read_date, read_range
+from app.chat.parsing.recurrence import find_recurrence, first_occurrence, read_recurrence
+
+TaskAction = Literal["complete", "reopen", "delete", "update"]
+
+
+@dataclass(frozen=True)
+class AddTask:
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ListTasks:
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    text: str
+    task_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ActOnTask:
+    action: TaskAction
+    ref: TaskRef
+    changes: dict[str, Any] = field(default_factory=dict)
+    add_tags: list[str] = field(default_factory=list)
+    remove_tags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TagCommand:
+    action: Literal["list", "create", "rename", "delete"]
+    name: str = ""
+    new_name: str = ""
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class NotUnderstood:
+    pass
+
+
+Command = AddTask | ListTasks | ActOnTask | TagCommand | Help | NotUnderstood
+
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty-five": 45,
+}
+_UNIT_MINUTES = {"m": 1, "min": 1, "h": 60, "hr": 60, "hour": 60, "d": 1440, "day": 1440}
+_AMOUNT = (
+    r"(?P<amount>half an hour|\d+|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|"
+    r"forty-five)\s*(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?)"
+)
+_REMINDER = re.compile(
+    rf"[,;]?\s*(and\s+)?(remind me|reminder|send me a reminder|notify me|ping me|alert me)\s+"
+    rf"({_AMOUNT}\s+(before|ahead|early|earlier|in advance)|(?P<daybefore>the day before)|"
+    r"(?P<attime>at the time|when it'?s due|on time))",
+    re.IGNORECASE,
+)
+_REMINDER_WITH = re.compile(
+    rf"[,;]?\s*with an?\s+{_AMOUNT.replace('s*', 's*-?')}\s+reminder", re.IGNORECASE
+)
+_TAG = re.compile(r"(?<![\w&])#([\w][\w\-/]*)")
+_PRIORITY_WORDS = {
+    "p1": "P1",
+    "p2": "P2",
+    "p3": "P3",
+    "p4": "P4",
+    "urgent": "P1",
+    "asap": "P1",
+    "critical": "P1",
+    "high": "P1",
+    "highest": "P1",
+    "top": "P1",
+    "important": "P2",
+    "medium": "P3",
+    "normal": "P3",
+    "low": "P4",
+    "lowest": "P4",
+}
+_PRIORITY = re.compile(
+    r"[,;]?\s*\b(with\s+)?(priority\s*(?P<num>[1-4])|priority\s+(?P<word1>high|medium|low|urgent)|"
+    r"(?P<word2>high|top|medium|normal|low)[\s-]+priority|(?P<code>p[1-4])|"
+    r"(?P<flag>urgent|asap|critical))\b",
+    re.IGNORECASE,
+)
+_ADD_PREFIX = re.compile(
+    r"^(please\s+)?(can you\s+|could you\s+)?((add|create|make|new|put|schedule|set up)"
+    r"(\s+(a|an|another|the))?(\s+new)?(\s+(task|todo|to-do|item|reminder|entry))?"
+    r"(\s*:|\s+to\s+my\s+list\s*:?|\s+called|\s+named|\s+to(?=\s))?|"
+    r"remind me to|remember to|i need to|i have to|i must|i should|don'?t forget to|"
+    r"todo\s*:|task\s*:)\s+",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(r"[\s,;:.!-]+$|\s+(and|to my list|to my tasks|to the list)$", re.IGNORECASE)
+
+
+def _minutes(amount: str, unit: str) -> int:
+    amount = amount.lower()
+    if amount == "half an hour":
+        return 30
+    number = int(amount) if amount.isdigit() else _NUMBERS[amount]
+    unit = unit.lower().rstrip("s")
+    if unit.startswith("week"):
+        return number * 10080
+    return number * _UNIT_MINUTES.get(unit, _UNIT_MINUTES.get(unit[:3], 1))
+
+
+def _reminder(match: re.Match[str]) -> int:
+    groups = match.groupdict()
+    if groups.get("daybefore"):
+        return 1440
+    if groups.get("attime"):
+        return 0
+    if groups["amount"].lower() == "half an hour":
+        return 30
+    return _minutes(groups["amount"], groups["unit"] or "minutes")
+
+
+def priority_of(match: re.Match[str]) -> str:
+    if match.group("num"):
+        return f"P{match.group('num')}"
+    word = (
+        match.group("word1") or match.group("word2") or match.group("code") or match.group("flag")
+    )
+    return _PRIORITY_WORDS[word.lower()]
+
+
+def _clean_title(text: str) -> str:
+    text = " ".join(text.split())
+    previous = None
+    while previous != text:
+        previous = text
+        text = _ADD_PREFIX.sub("", text)
+        text = _TRAILING.sub("", text).strip()
+    return text.strip("\"' ")
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+@dataclass
+class _Fields:
+    text: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def extract_fields(text: str, now: datetime) -> tuple[str, dict[str, Any]]:
+    """Pulls tags, priority, reminder, repeat rule and due date out of text.
+
+    Returns the rest (the title) and the fields found, as add_task/update_task arguments.
+    """
+    values: dict[str, Any] = {}
+    if match := _REMINDER.search(text) or _REMINDER_WITH.search(text):
+        values["remind_before_minutes"] = _reminder(match)
+        text = text[: match.start()] + " " + text[match.end() :]
+    tags = [name for name in _TAG.findall(text)]
+    if tags:
+        values["tags"] = list(dict.fromkeys(tags))
+        text = _TAG.sub(" ", text)
+    if match := _PRIORITY.search(text):
+        values["priority"] = priority_of(match)
+        text = text[: match.start()] + " " + text[match.end() :]
+    words = text.split()
+    recurrence = find_recurrence(words, now)
+    at: time | None = None
+    if recurrence is not None:
+        values["recurrence"] = recurrence.rule
+        at = recurrence.at
+        words = words[: recurrence.start] + words[recurrence.end :]
+    found = find_date(words, now)
+    if found is not None:
+        values["due_at"] = _iso(finalize(found.value, found.has_time))
+        words = words[: found.start] + words[found.end :]
+    elif recurrence is not None:
+        default = finalize(now, False).time()
+        values["due_at"] = _iso(first_occurrence(recurrence.rule, now, at or default))
+    if "remind_before_minutes" in values and "due_at" not in values:
+        values.pop("remind_before_minutes")
+    return _clean_title(" ".join(words)), values
+
+
+def _ref(text: str) -> TaskRef:
+    text = " ".join(text.split()).strip(" \"'?.!,")
+    if match := re.fullmatch(r"(task\s*)?#?(\d+)", text, re.IGNORECASE):
+        return TaskRef(text, int(match.group(2)))
+    text = re.sub(r"^(the|my|that|this)\s+(task\s+|todo\s+)?", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(task|todo)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+(task|todo|one)$", "", text, flags=re.IGNORECASE)
+    return TaskRef(text.strip(" \"'"))
+
+
+def _split(text: str, separator: str, accept: Callable[[str, str], bool]) -> tuple[str, str] | None:
+    """Splits at the first ' separator ' where accept(left, right) holds."""
+    pattern = re.compile(rf"\s+(?:{separator})\s+", re.IGNORECASE)
+    for match in pattern.finditer(text):
+        left, right = text[: match.start()], text[match.end() :]
+        if left.strip() and right.strip() and accept(left, right):
+            return left, right
+    return None
+
+
+_LIST_START = re.compile(
+    r"^(show|list|what|what's|whats|which|display|view|see|find|search|any|do i have|give me|"
+    r"get|how many|tell me|are there|is there|anything|my|overdue|open|completed|done|all|"
+    r"upcoming|pending|remaining|tasks?|todos?|"
+    r"(p[1-4]|urgent|important|(high|low)[- ]priority)\s+(tasks|todos|items|ones))\b",
+    re.IGNORECASE,
+)
+_STATUS_COMPLETED = re.compile(r"\b(completed|done|finished|closed|checked off)\b", re.IGNORECASE)
+_STATUS_ALL = re.compile(r"\b(all( of)?( my)? tasks|all|everything|every task)\b", re.IGNORECASE)
+_OVERDUE = re.compile(r"\b(overdue|late|past due|missed)\b", re.IGNORECASE)
+_NO_DUE = re.compile(
+    r"\b(without (a )?due dates?|with no due dates?|no due dates?|undated|unscheduled)\b",
+    re.IGNORECASE,
+)
+_HAS_DUE = re.compile(r"\b(with (a )?due dates?|scheduled|dated)\b", re.IGNORECASE)
+_SEARCH = re.compile(
+    r"\b(about|containing|mentioning|matching|search for|search|find|called|named|with the word"
+    r"|that mention|related to|regarding|for)\s+[\"']?(?P<q>[^\"']+?)[\"']?\s*\??$",
+    re.IGNORECASE,
+)
+_TAGGED = re.compile(
+    r"\b(tagged( with)?|with (the )?tags?|labell?ed|in|under)\s+(?P<tags>#?[\w\-]+"
+    r"((\s*,\s*|\s+(and|or)\s+)#?[\w\-]+)*)",
+    re.IGNORECASE,
+)
+_SORTS = [
+    (re.compile(r"\b(by|sorted by|order(ed)? by) priority|most urgent first\b", re.I), "priority"),
+    (re.compile(r"\b(by|sorted by|order(ed)? by) due( date)?|soonest first\b", re.I), "due_at"),
+    (re.compile(r"\b(alphabetically|by (title|name)|sorted by (title|name))\b", re.I), "title"),
+    (re.compile(r"\b(newest|latest|most recent)( first)?\b", re.I), "-created_at"),
+    (re.compile(r"\boldest( first)?\b", re.I), "created_at"),
+]
+_LIMIT = re.compile(r"\b(top|first|next)\s+(?P<n>\d{1,3})\b", re.IGNORECASE)
+_RANGE_PHRASES = re.compile(
+    r"\b(due\s+|for\s+|from\s+|on\s+)?(?P<range>today|tonight|tomorrow|this week|next week|"
+    r"this weekend|this month|next month|(in )?the next (\d+|few) (days?|weeks?)|"
+    r"(before|by|until|after) [\w: ]+?|(on )?(monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday))(?=\s*[?.!]?$|\s+(tagged|with|in|sorted|by|that|p[1-4]|and)\b)",
+    re.IGNORECASE,
+)
+
+
+def _list_args(text: str, now: datetime) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    body = text
+    if _OVERDUE.search(body):
+        args["overdue"] = True
+        body = _OVERDUE.sub(" ", body)
+    if _NO_DUE.search(body):
+        args["has_due"] = False
+        body = _NO_DUE.sub(" ", body)
+    for pattern, sort in _SORTS:
+        if pattern.search(body):
+            args["sort"] = sort
+            body = pattern.sub(" ", body)
+            break
+    priorities = []
+    for found_priority in _PRIORITY.finditer(body):
+        priorities.append(priority_of(found_priority))
+    for extra in re.finditer(r"\b(?:and|or|,)\s*(p[1-4])\b", body, re.IGNORECASE):
+        priorities.append(extra.group(1).upper())
+    if priorities:
+        args["priority"] = sorted(set(priorities))
+        body = _PRIORITY.sub(" ", body)
+    tags = _TAG.findall(body)
+    body = _TAG.sub(" ", body) if tags else body
+    if match := _TAGGED.search(body):
+        words = re.split(r"\s*,\s*|\s+(?:and|or)\s+", match.group("tags"))
+        tags.extend(w.lstrip("#") for w in words if w)
+        if re.search(r"\band\b", match.group("tags"), re.IGNORECASE):
+            args["tag_mode"] = "all"
+        body = body[: match.start()] + " " + body[match.end() :]
+    if tags:
+        args["tag"] = list(dict.fromkeys(tags))
+    if match := _RANGE_PHRASES.search(body):
+        found = read_range(match.group("range"), now)
+        if found is not None:
+            if found.after is not None:
+                args["due_after"] = _iso(found.after)
+            if found.before is not None:
+                args["due_before"] = _iso(found.before)
+            body = body[: match.start()] + " " + body[match.end() :]
+    if match := _SEARCH.search(body):
+        q = _ref(match.group("q")).text
+        if q and not re.fullmatch(r"(tasks?|todos?|me|everything|anything)", q, re.I):
+            args["q"] = q
+    if match := _LIMIT.search(text):
+        args["limit"] = int(match.group("n"))
+    if _STATUS_COMPLETED.search(text) and not args.get("overdue"):
+        args["status"] = "completed"
+    elif _STATUS_ALL.search(text) and not args.get("overdue"):
+        args["status"] = "all"
+    else:
+        args["status"] = "open"
+    if "sort" not in args and ("due_after" in args or "due_before" in args or "overdue" in args):
+        args["sort"] = "due_at"
+    return args
+
+
+_HELP = re.compile(r"^(help|\?|what can you do|how does this work|commands|examples)\b", re.I)
+_TAG_LIST = re.compile(
+    r"^(list|show|what are|which are|display)?\s*(all\s+)?(my\s+|the\s+)?tags\??$|"
+    r"^what tags (do i have|are there)\??$",
+    re.I,
+)
+_TAG_CREATE = re.compile(
+    r"^(create|add|make|new)\s+(a\s+)?(new\s+)?tag\s+(called\s+|named\s+)?#?(?P<name>[\w\-]+)$",
+    re.I,
+)
+_TAG_RENAME = re.compile(r"^rename\s+(the\s+)?tag\s+#?(?P<old>.+?)\s+to\s+#?(?P<new>.+)$", re.I)
+_TAG_DELETE = re.compile(r"^(delete|remove)\s+(the\s+)?tag\s+#?(?P<name>[\w\-]+)$", re.I)
+_COMPLETE = [
+    re.compile(
+        r"^(please\s+)?(mark|set|tick|check)\s+(?P<ref>.+?)\s+(as\s+)?(done|complete|completed|"
+        r"finished|off)$",
+        re.I,
+    ),
+    re.compile(
+        r"^(please\s+)?(complete|finish|check off|tick off|close|done with|done:?)\s+(?P<ref>.+)$",
+        re.I,
+    ),
+    re.compile(r"^i\s+(have\s+|just\s+)?(finished|completed|did|done)\s+(?P<ref>.+)$", re.I),
+    re.compile(r"^(?P<ref>.+?)\s+is\s+(done|complete|completed|finished)$", re.I),
+]
+_REOPEN = [
+    re.compile(
+        r"^(please\s+)?(reopen|re-open|uncomplete|unmark|undo|restore)\s+(?P<ref>.+)$", re.I
+    ),
+    re.compile(
+        r"^(mark|set)\s+(?P<ref>.+?)\s+(as\s+)?(not done|undone|incomplete|open|not complete|"
+        r"not completed|unfinished|todo|to do)$",
+        re.I,
+    ),
+    re.compile(r"^(?P<ref>.+?)\s+is\s+(not done|not finished)( yet)?$", re.I),
+]
+_DELETE = re.compile(
+    r"^(please\s+)?(delete|remove|cancel|drop|trash|erase|get rid of|forget about|forget)\s+"
+    r"(?P<ref>.+)$",
+    re.I,
+)
+_MOVE = re.compile(
+    r"^(please\s+)?(move|reschedule|postpone|push|push back|delay|shift|change|set|bring forward)"
+    r"\s+(the\s+due\s+date\s+(of|for)\s+)?(?P<rest>.+)$",
+    re.I,
+)
+_RENAME = re.compile(
+    r"^(rename|retitle|change the (title|name) of|change the title of)\s+(?P<rest>.+)$", re.I
+)
+_PRIORITY_SET = [
+    re.compile(
+        r"^(set|change|make|raise|lower|bump)\s+(the\s+)?priority\s+(of|for|on)\s+(?P<ref>.+?)\s+"
+        r"(to|as)\s+(?P<p>.+)$",
+        re.I,
+    ),
+    re.compile(
+        r"^(make|mark|set|flag)\s+(?P<ref>.+?)\s+(as\s+|to\s+)?(?P<p>p[1-4]|urgent|"
+        r"(high|low|medium|top)(\s+|-)priority|priority\s+[1-4]|important)$",
+        re.I,
+    ),
+    re.compile(r"^(prioriti[sz]e)\s+(?P<ref>.+)$", re.I),
+]
+_TAG_ADD = [
+    re.compile(r"^(tag|label)\s+(?P<ref>.+?)\s+(with|as)\s+(?P<tags>.+)$", re.I),
+    re.compile(
+        r"^add\s+(the\s+)?(tags?\s+)?(?P<tags>#?[\w\-]+(\s*(,|and)\s*#?[\w\-]+)*)\s+"
+        r"(tag\s+)?to\s+(?P<ref>.+)$",
+        re.I,
+    ),
+]
+_TAG_REMOVE = re.compile(
+    r"^(remove|untag|delete)\s+(the\s+)?(tags?\s+)?(?P<tags>#?[\w\-]+(\s*(,|and)\s*#?[\w\-]+)*)"
+    r"\s+(tag\s+)?from\s+(?P<ref>.+)$",
+    re.I,
+)
+_REMIND_TASK = re.compile(
+    rf"^(remind me (about|of)|set (a|the) reminder (for|on))\s+(?P<ref>.+?)\s+{_AMOUNT}\s+"
+    r"(before|ahead|early|in advance)$",
+    re.I,
+)
+_REPEAT = re.compile(
+    r"^(make|set)\s+(?P<ref>.+?)\s+(to\s+)?(repeat|recur)\s+(?P<rule>.+)$|"
+    r"^(?P<ref2>.+?)\s+should\s+(repeat|recur)\s+(?P<rule2>.+)$",
+    re.I,
+)
+_STOP_REPEAT = re.compile(
+    r"^(stop repeating|don'?t repeat|stop recurring|make)\s+(?P<ref>.+?)(\s+(not repeat|"
+    r"non-recurring|one-off|a one-off))?$",
+    re.I,
+)
+_CLEAR_DUE = re.compile(
+    r"^(remove|clear|delete|drop)\s+the\s+due\s+date\s+(of|from|on)\s+(?P<ref>.+)$", re.I
+)
+_ADD_VERB = re.compile(
+    r"^(please\s+)?(can you\s+|could you\s+)?(add|create|new|put|schedule|set up|remind me to|"
+    r"remember to|todo|task:|i need to|i have to|i must|i should|don'?t forget to)\b",
+    re.I,
+)
+
+
+def _tags_in(text: str) -> list[str]:
+    return [w.lstrip("#") for w in re.split(r"\s*,\s*|\s+and\s+|\s+", text.strip()) if w]
+
+
+def _update(text: str, now: datetime) -> ActOnTask | None:
+    if match := _CLEAR_DUE.match(text):
+        return ActOnTask("update", _ref(match.group("ref")), {"due_at": None})
+    if match := _REMIND_TASK.match(text):
+        minutes = _minutes(match.group("amount"), match.group("unit"))
+        return ActOnTask("update", _ref(match.group("ref")), {"remind_before_minutes": minutes})
+    for pattern in _PRIORITY_SET:
+        if set_match := pattern.match(text):
+            groups = set_match.groupdict()
+            if groups.get("p") is None:
+                return ActOnTask("update", _ref(groups["ref"]), {"priority": "P1"})
+            found = _PRIORITY.search(groups["p"])
+            if found:
+                return ActOnTask("update", _ref(groups["ref"]), {"priority": priority_of(found)})
+    for pattern in _TAG_ADD:
+        if tag_match := pattern.match(text):
+            return ActOnTask(
+                "update", _ref(tag_match.group("ref")), add_tags=_tags_in(tag_match["tags"])
+            )
+    if match := _TAG_REMOVE.match(text):
+        return ActOnTask("update", _ref(match.group("ref")), remove_tags=_tags_in(match["tags"]))
+    if match := _REPEAT.match(text):
+        ref = match.group("ref") or match.group("ref2")
+        rule_text = match.group("rule") or match.group("rule2")
+        rule = read_recurrence(rule_text, now)
+        if rule is not None:
+            return ActOnTask("update", _ref(ref), {"recurrence": rule[0]})
+    if re.match(r"^(stop repeating|don'?t repeat|stop recurring)\s", text, re.I) or re.search(
+        r"\s(not repeat|non-recurring|one-off)$", text, re.I
+    ):
+        stop = _STOP_REPEAT.match(text)
+        if stop:
+            return ActOnTask("update", _ref(stop.group("ref")), {"recurrence": None})
+    if match := _RENAME.match(text):
+        parts = _split(match.group("rest"), "to|as", lambda _a, _b: True)
+        if parts:
+            return ActOnTask("update", _ref(parts[0]), {"title": parts[1].strip(" \"'.")})
+    if match := _MOVE.match(text):
+        rest = match.group("rest")
+        parts = _split(rest, "to|for|until|till|on|at", lambda _a, b: read_date(b, now) is not None)
+        if parts:
+            read = read_date(parts[1], now)
+            assert read is not None
+            value = finalize(read[0], read[1])
+            return ActOnTask("update", _ref(parts[0]), {"due_at": _iso(value)})
+    return None
+
+
+def parse(message: str, now: datetime) -> Command:
+    """Reads one message; now is the current time in the user's timezone."""
+    text = " ".join(message.split()).strip()
+    text = re.sub(r"[.!]+$", "", text).strip()
+    if not text:
+        return NotUnderstood()
+    if _HELP.match(text):
+        return Help()
+    if _TAG_LIST.match(text):
+        return TagCommand("list")
+    if match := _TAG_CREATE.match(text):
+        return TagCommand("create", match.group("name"))
+    if match := _TAG_RENAME.match(text):
+        return TagCommand("rename", match.group("old").strip(), match.group("new").strip())
+    if match := _TAG_DELETE.match(text):
+        return TagCommand("delete", match.group("name"))
+    update = _update(text, now)
+    if update is not None:
+        return update
+    for pattern in _REOPEN:
+        if reopen := pattern.match(text):
+            return ActOnTask("reopen", _ref(reopen.group("ref")))
+    for pattern in _COMPLETE:
+        if complete := pattern.match(text):
+            return ActOnTask("complete", _ref(complete.group("ref")))
+    if match := _DELETE.match(text):
+        return ActOnTask("delete", _ref(match.group("ref")))
+    if _ADD_VERB.match(text):
+        return _add(text, now)
+    if _LIST_START.match(text) or text.endswith("?"):
+        return ListTasks(_list_args(text, now))
+    title, values = extract_fields(text, now)
+    if values and title:
+        return AddTask({"title": title, **values})
+    return NotUnderstood()
+
+
+def _add(text: str, now: datetime) -> Command:
+    title, values = extract_fields(text, now)
+    if not title:
+        return NotUnderstood()
+    if re.match(r"^(please\s+)?remind me to\b", text, re.I) and "due_at" in values:
+        values.setdefault("remind_before_minutes", 0)
+    return AddTask({"title": title, **values})

@@ -1,0 +1,90 @@
+"""Finding and reading repeat phrases ('every 2 weeks on monday') with recurrent + dateutil."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from dateutil.rrule import rrulestr
+from recurrent.event_parser import RecurringEvent  # type: ignore[import-untyped]
+
+_TRIGGER = re.compile(
+    r"^(every|each|daily|weekly|monthly|yearly|annually|fortnightly|biweekly)$", re.IGNORECASE
+)
+_ALIASES = {
+    "annually": "yearly",
+    "fortnightly": "every 2 weeks",
+    "biweekly": "every 2 weeks",
+}
+# Parts of a rule the due time carries instead.
+_TIME_PARTS = re.compile(r"^(BYHOUR|BYMINUTE|BYSECOND)=")
+_ORDER = ("FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL")
+
+
+@dataclass(frozen=True)
+class FoundRecurrence:
+    rule: str
+    """Canonical RRULE without time parts: FREQ first, INTERVAL only when not 1."""
+    at: time | None
+    """The time of day the phrase named ('every weekday at 9am')."""
+    start: int
+    end: int
+
+
+def _canonical(raw: str) -> tuple[str, time | None]:
+    parts = dict(
+        part.split("=", 1) for part in raw.removeprefix("RRULE:").split(";") if "=" in part
+    )
+    at = None
+    if "BYHOUR" in parts:
+        at = time(int(parts["BYHOUR"]), int(parts.get("BYMINUTE", "0")))
+    kept = {k: v for k, v in parts.items() if not _TIME_PARTS.match(f"{k}=")}
+    if kept.get("INTERVAL") == "1":
+        del kept["INTERVAL"]
+    ordered = sorted(kept, key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER))
+    return ";".join(f"{k}={kept[k]}" for k in ordered), at
+
+
+def read_recurrence(phrase: str, now: datetime) -> tuple[str, time | None] | None:
+    text = " ".join(phrase.lower().split()).strip(" ,.")
+    text = _ALIASES.get(text.split(" ")[0], text.split(" ")[0]) + text[len(text.split(" ")[0]) :]
+    event = RecurringEvent(now_date=now.replace(tzinfo=None))
+    result = event.parse(text)
+    if not event.is_recurring or not isinstance(result, str) or "FREQ=" not in result:
+        return None
+    rule, at = _canonical(result)
+    try:
+        rrulestr(rule, dtstart=now.replace(tzinfo=None))
+    except (ValueError, TypeError):
+        return None
+    return rule, at
+
+
+def find_recurrence(words: list[str], now: datetime) -> FoundRecurrence | None:
+    """The shortest phrase from a trigger word that reads as the same rule as the longest."""
+    for start, word in enumerate(words):
+        if not _TRIGGER.match(word.strip(",.")):
+            continue
+        best: tuple[str, time | None] | None = None
+        best_end = start
+        for end in range(len(words), start, -1):
+            read = read_recurrence(" ".join(words[start:end]), now)
+            if read is None:
+                continue
+            if best is None:
+                best, best_end = read, end
+            elif read == best:
+                best_end = end
+        if best is not None:
+            return FoundRecurrence(best[0], best[1], start, best_end)
+    return None
+
+
+def first_occurrence(rule: str, now: datetime, at: time) -> datetime:
+    """The first time the rule fires after now, at the given time of day (wall clock)."""
+    start = now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0, tzinfo=None)
+    # The interval counts from the first occurrence, so it does not delay the first one.
+    first_rule = ";".join(p for p in rule.split(";") if not p.startswith("INTERVAL="))
+    parsed = rrulestr(first_rule, dtstart=start)
+    following = parsed.after(now.replace(tzinfo=None), inc=True)
+    value = following if following is not None else start
+    return value.replace(tzinfo=now.tzinfo)
