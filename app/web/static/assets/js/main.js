@@ -46,11 +46,13 @@ function announce(message) {
 
 /** Calls the API with the session's token; a 401 ends the session. */
 async function call(method, path, options = {}) {
+  const used = session;
   try {
-    return await request(method, path, { ...options, token: session?.token });
+    return await request(method, path, { ...options, token: used?.token });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401 && session) {
-      logout();
+    if (error instanceof ApiError && error.status === 401 && used) {
+      // Several requests may fail at once; the first one ends the session.
+      if (session === used) logout();
       throw new ApiError(401, "Your session has ended. Please log in again.");
     }
     throw error;

@@ -1,0 +1,285 @@
+"""The web app end to end in a real headless Chromium against the real app and database."""
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, WebSocketRoute, expect
+
+from tests.web.conftest import PHONE, USER_TIMEZONE, LiveServer
+from tests.web.ui import (
+    add_task,
+    has_chat,
+    log_in,
+    new_account,
+    session_value,
+    sign_up,
+    task_item,
+    task_items,
+)
+
+NewContext = Callable[..., BrowserContext]
+
+
+def _expect_second_user_sees_nothing(
+    new_context: NewContext, server: LiveServer, first: Page
+) -> None:
+    other = new_context().new_page()
+    other.goto(server.url)
+    sign_up(other, new_account("Bea"))
+    expect(other.locator("#task-summary")).to_have_text(re.compile("No tasks yet"))
+    expect(task_items(other)).to_have_count(0)
+    expect(other.get_by_label("Filter by Tag").locator("option")).to_have_count(1)
+    # Nor can the second user read the first user's list through the API.
+    answer = other.request.get(
+        f"{server.url}/api/{session_value(first, 'user.id')}/tasks",
+        headers={"Authorization": f"Bearer {session_value(other, 'token')}"},
+    )
+    assert answer.status == 403
+
+
+def test_chat_adds_task_when_message_sent(
+    page: Page, new_context: NewContext, live_server: LiveServer
+) -> None:
+    if not has_chat(live_server):
+        pytest.skip("POST /api/{user_id}/chat is not built yet")
+    sign_up(page)
+    page.get_by_label("Message the assistant").fill("buy milk tomorrow at 5pm #groceries p2")
+    page.keyboard.press("Enter")
+
+    reply = page.locator("#chat-log .msg-assistant").last
+    expect(reply).to_be_visible()
+    expect(reply.locator(".msg-text")).not_to_be_empty()
+    expect(page.get_by_role("log", name="Conversation")).to_have_attribute("aria-live", "polite")
+    milk = task_item(page, "buy milk")
+    expect(milk).to_be_visible()
+    expect(milk.locator(".prio")).to_have_text("P2")
+    expect(milk.get_by_role("button", name=re.compile("^#groceries"))).to_be_visible()
+    due_at = milk.locator("time").get_attribute("datetime")
+    assert due_at is not None
+    due = datetime.fromisoformat(due_at).astimezone(ZoneInfo(USER_TIMEZONE))
+    tomorrow = (datetime.now(ZoneInfo(USER_TIMEZONE)) + timedelta(days=1)).date()
+    assert (due.date(), due.hour, due.minute) == (tomorrow, 17, 0)
+    expect(milk.locator("time")).to_contain_text("5:00 PM")
+
+    page.get_by_label("Filter by Tag").select_option("groceries")
+    expect(task_items(page)).to_have_count(1)
+    milk.get_by_role("checkbox").click()
+    expect(milk.get_by_role("checkbox")).to_be_checked()
+    expect(page.locator("#error")).to_be_empty()
+    _expect_second_user_sees_nothing(new_context, live_server, page)
+
+
+def test_list_filters_and_completes_when_tasks_added_through_form(
+    page: Page, new_context: NewContext, live_server: LiveServer
+) -> None:
+    sign_up(page)
+    milk = add_task(page, "buy milk", priority="P2", due="2030-01-15T17:00", tags="groceries")
+    add_task(page, "write report", priority="P1", tags="work, q1")
+    expect(task_items(page)).to_have_count(2)
+
+    # 17:00 in New York is 22:00 UTC, shown as 5 PM although the browser is in Tokyo.
+    due = milk.locator("time")
+    expect(due).to_have_attribute("datetime", re.compile(r"^2030-01-15T22:00:00"))
+    expect(due).to_contain_text("Jan 15")
+    expect(due).to_contain_text("5:00 PM")
+    expect(milk.locator(".prio")).to_have_text("P2")
+
+    page.get_by_label("Filter by Tag").select_option("groceries")
+    expect(task_items(page)).to_have_count(1)
+    expect(milk).to_be_visible()
+    page.get_by_role("button", name="Clear filters").click()
+    expect(task_items(page)).to_have_count(2)
+    task_item(page, "write report").get_by_role("button", name=re.compile("^#work")).click()
+    expect(page.get_by_label("Filter by Tag")).to_have_value("work")
+    expect(task_items(page)).to_have_count(1)
+    page.get_by_role("button", name="Clear filters").click()
+
+    page.get_by_label("Search tasks").fill("report")
+    expect(task_items(page)).to_have_count(1)
+    page.get_by_label("Search tasks").fill("")
+    page.get_by_label("Filter by Priority").select_option("P2")
+    expect(task_items(page)).to_have_count(1)
+    expect(milk).to_be_visible()
+    page.get_by_label("Filter by Priority").select_option("")
+    page.get_by_label("Sort by").select_option("title")
+    expect(page.locator("#task-list .task-title")).to_have_text(["buy milk", "write report"])
+
+    milk.get_by_role("checkbox", name="Completed: buy milk").click()
+    expect(milk.get_by_role("checkbox")).to_be_checked()
+    expect(milk).to_have_class(re.compile(r"\bdone\b"))
+    page.get_by_label("Filter by Status").select_option("open")
+    expect(task_items(page)).to_have_count(1)
+    expect(task_item(page, "write report")).to_be_visible()
+    page.get_by_label("Filter by Status").select_option("completed")
+    expect(task_items(page)).to_have_count(1)
+    expect(milk).to_be_visible()
+
+    page.get_by_label("Filter by Status").select_option("all")
+    task_item(page, "write report").get_by_role("button", name="Delete write report").click()
+    expect(task_items(page)).to_have_count(1)
+    expect(page.locator("#error")).to_be_empty()
+    _expect_second_user_sees_nothing(new_context, live_server, page)
+
+
+def test_task_saved_when_edited_inline(page: Page) -> None:
+    sign_up(page)
+    item = add_task(page, "dentist", due="2030-03-01T09:30")
+    item.get_by_role("button", name="Edit dentist").click()
+    form = page.get_by_role("form", name="Edit dentist")
+    form.get_by_label("Title").fill("dentist appointment")
+    form.get_by_label("Priority").select_option("P1")
+    form.get_by_label("Due").fill("2030-03-02T15:00")
+    form.get_by_label("Tags").fill("health")
+    form.get_by_role("button", name="Save").click()
+
+    edited = task_item(page, "dentist appointment")
+    expect(edited.locator(".prio")).to_have_text("P1")
+    expect(edited.locator("time")).to_have_attribute("datetime", re.compile(r"^2030-03-02T20:00"))
+    expect(edited.get_by_role("button", name=re.compile("^#health"))).to_be_visible()
+
+
+def test_error_shown_when_api_rejects_request(page: Page) -> None:
+    account = new_account()
+    alert = page.get_by_role("alert")
+    form = page.get_by_role("form", name="Sign up")
+    form.get_by_label("Name").fill(account.name)
+    form.get_by_label("Email").fill(account.email)
+    form.get_by_label("Password").fill("short")
+    form.get_by_role("button", name="Create account").click()
+    expect(alert).to_have_text("password: String should have at least 8 characters")
+
+    sign_up(page, account)
+    page.get_by_role("button", name="Log out").click()
+    login = page.get_by_role("form", name="Log in")
+    login.get_by_label("Email").fill(account.email)
+    login.get_by_label("Password").fill("not-the-password")
+    login.get_by_role("button", name="Log in").click()
+    expect(alert).to_have_text("incorrect email or password")
+
+    form.get_by_label("Name").fill("Again")
+    form.get_by_label("Email").fill(account.email)
+    form.get_by_label("Password").fill("another-long-password")
+    form.get_by_role("button", name="Create account").click()
+    expect(alert).to_have_text("an account with this email already exists")
+
+    log_in(page, account)
+    expect(alert).to_be_empty()
+    page.get_by_label("Due date").fill("2030-01-01T10:00")
+    page.get_by_label("New task", exact=True).fill("   ")
+    page.get_by_role("button", name="Add task").click()
+    expect(alert).to_have_text("A task needs a title.")
+
+
+def test_session_ends_when_token_rejected(page: Page) -> None:
+    sign_up(page)
+    page.evaluate(
+        "sessionStorage.setItem('taskflow.session', JSON.stringify({...JSON.parse("
+        "sessionStorage.getItem('taskflow.session')), token: 'forged'}))"
+    )
+    page.reload()
+    expect(page.get_by_role("alert")).to_have_text("Your session has ended. Please log in again.")
+    expect(page.get_by_role("form", name="Log in")).to_be_visible()
+
+
+def test_other_tab_shows_change_when_task_added_elsewhere(
+    new_context: NewContext, live_server: LiveServer
+) -> None:
+    first = new_context().new_page()
+    first.goto(live_server.url)
+    account = sign_up(first)
+    second = new_context().new_page()
+    second.goto(live_server.url)
+    log_in(second, account)
+    expect(second.locator("#live-status")).to_have_text("Live")
+
+    add_task(first, "arrives live")
+    # Polling is every 15 s; within 5 s it can only have come over the socket.
+    expect(task_item(second, "arrives live")).to_be_visible(timeout=5_000)
+    task_item(first, "arrives live").get_by_role("checkbox").click()
+    expect(task_item(second, "arrives live").get_by_role("checkbox")).to_be_checked(timeout=5_000)
+
+
+def test_list_refetched_when_socket_pushes_event(
+    new_context: NewContext, live_server: LiveServer
+) -> None:
+    sockets: list[WebSocketRoute] = []
+    page = new_context().new_page()
+    page.route_web_socket(re.compile(r"/updates"), lambda socket: sockets.append(socket))
+    page.goto(live_server.url)
+    sign_up(page)
+    expect(page.locator("#live-status")).to_have_text("Live")
+    created = page.request.post(
+        f"{live_server.url}/api/{session_value(page, 'user.id')}/tasks",
+        headers={"Authorization": f"Bearer {session_value(page, 'token')}"},
+        data={"title": "made elsewhere"},
+    )
+    assert created.status == 201
+    expect(task_item(page, "made elsewhere")).to_have_count(0)
+    sockets[-1].send('{"event_type": "created", "task_id": 1, "changes": {}, "occurred_at": ""}')
+    expect(task_item(page, "made elsewhere")).to_be_visible(timeout=3_000)
+
+
+def test_list_works_when_updates_socket_unavailable(
+    new_context: NewContext, live_server: LiveServer
+) -> None:
+    page = new_context().new_page()
+    page.route_web_socket(re.compile(r"/updates"), lambda socket: socket.close(code=1011))
+    page.goto(live_server.url)
+    sign_up(page)
+    expect(page.locator("#live-status")).to_have_text("Reconnecting…")
+    add_task(page, "still works", tags="offline")
+    expect(page.get_by_role("alert")).to_be_empty()
+    assert page.page_errors() == []
+
+
+def test_main_screen_saved_when_tasks_and_chat_shown(
+    new_context: NewContext, live_server: LiveServer, artifacts: Path
+) -> None:
+    page = new_context().new_page()
+    page.goto(live_server.url)
+    sign_up(page)
+    token, user_id = session_value(page, "token"), session_value(page, "user.id")
+    page.request.post(
+        f"{live_server.url}/api/{user_id}/tasks",
+        headers={"Authorization": f"Bearer {token}"},
+        data={
+            "title": "team stand-up",
+            "priority": "P3",
+            "tags": ["work"],
+            "due_at": "2030-01-14T09:30:00",
+            "recurrence": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+            "remind_before_minutes": 15,
+        },
+    )
+    add_task(page, "pay rent", priority="P1", due="2020-01-01T09:00", tags="home")
+    add_task(page, "buy milk", priority="P2", due="2030-01-15T17:00", tags="groceries, home")
+    page.reload()
+    expect(task_item(page, "pay rent").locator("time")).to_contain_text("Overdue")
+    expect(task_item(page, "team stand-up")).to_contain_text("Repeats")
+    expect(task_item(page, "team stand-up")).to_contain_text("Reminder 15 min before")
+    if has_chat(live_server):
+        page.get_by_label("Message the assistant").fill("what's due this week?")
+        page.keyboard.press("Enter")
+        expect(page.locator("#chat-log .msg-assistant")).to_have_count(1)
+
+    # Desktop: the chat panel is beside the list.
+    tasks_box = page.locator("#tasks-panel").bounding_box()
+    chat_box = page.locator("#chat-panel").bounding_box()
+    assert tasks_box and chat_box
+    assert chat_box["x"] >= tasks_box["x"] + tasks_box["width"]
+    page.screenshot(path=artifacts / "main.png", full_page=True)
+
+    # Phone: stacked, nothing wider than the screen.
+    page.set_viewport_size(PHONE)
+    tasks_box = page.locator("#tasks-panel").bounding_box()
+    chat_box = page.locator("#chat-panel").bounding_box()
+    assert tasks_box and chat_box
+    assert chat_box["y"] >= tasks_box["y"] + tasks_box["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=artifacts / "main-phone.png", full_page=True)
+    for name in ("main.png", "main-phone.png"):
+        assert (artifacts / name).stat().st_size > 10_000
