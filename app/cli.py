@@ -7,6 +7,7 @@ import uvicorn
 
 from app.core import migrations
 from app.core.config import Settings
+from app.core.logging import configure_logging
 
 cli = typer.Typer(help="Taskflow: tasks, events and an assistant.", no_args_is_help=True)
 
@@ -21,6 +22,7 @@ def serve(
     from app.main import create_app
 
     settings = Settings()
+    configure_logging(settings.service_name, settings.log_level)
     if migrate:
         migrations.upgrade(settings.database_url)
     uvicorn.run(
@@ -28,7 +30,65 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
+        log_config=None,
     )
+
+
+@cli.command()
+def consume(
+    name: Annotated[str, typer.Argument(help="recurring | reminders | audit | realtime")],
+    port: Annotated[int | None, typer.Option(help="Port for health, metrics, Dapr routes")] = None,
+) -> None:
+    """Run one consumer as its own service (Kafka or Dapr transport)."""
+    from app.consumers.service import create_consumer_app
+
+    settings = Settings(service_name=name)
+    configure_logging(name, settings.log_level)
+    try:
+        app = create_consumer_app(settings, name)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    uvicorn.run(app, host=settings.host, port=port or 8001, log_config=None)
+
+
+dlq = typer.Typer(help="Dead-letter queues: list and replay parked messages.", no_args_is_help=True)
+cli.add_typer(dlq, name="dlq")
+
+
+@dlq.command("list")
+def dlq_list(
+    topic: Annotated[
+        str | None, typer.Argument(help="e.g. task-events (or task-events-dlq)")
+    ] = None,
+    replayed: Annotated[bool, typer.Option(help="Include messages already replayed")] = False,
+) -> None:
+    """List parked messages with their error."""
+    from sqlmodel import Session
+
+    from app.core.db import make_engine
+    from app.events.dlq import list_dead_letters
+
+    with Session(make_engine(Settings().database_url)) as session:
+        for item in list_dead_letters(session=session, topic=topic, include_replayed=replayed):
+            typer.echo(item.model_dump_json())
+
+
+@dlq.command("replay")
+def dlq_replay(
+    topic: Annotated[str | None, typer.Argument(help="Only this topic's dead letters")] = None,
+    ids: Annotated[
+        list[int] | None, typer.Option("--id", help="Only these dead-letter ids")
+    ] = None,
+) -> None:
+    """Put parked messages back on their source topic (through the outbox)."""
+    from sqlmodel import Session
+
+    from app.core.db import make_engine
+    from app.events.dlq import replay
+
+    with Session(make_engine(Settings().database_url)) as session:
+        count = replay(session=session, ids=ids, topic=topic)
+    typer.echo(f"replayed {count} message(s)")
 
 
 @cli.command()
@@ -56,6 +116,32 @@ def web(
     from app.web.proxy import create_web_app
 
     uvicorn.run(create_web_app(api_url), host=host, port=port)
+
+
+@cli.command()
+def mcp(
+    token: Annotated[
+        str | None, typer.Option(envvar="TASKFLOW_TOKEN", help="The user's access token")
+    ] = None,
+) -> None:
+    """Serve the task tools over MCP on stdin/stdout, as the token's user."""
+    import anyio
+
+    from app.chat.mcp_server import serve_stdio
+    from app.core.db import make_engine
+    from app.core.security import decode_access_token
+
+    settings = Settings()
+    user_id = (
+        decode_access_token(token, secret=settings.jwt_secret, algorithm=settings.jwt_algorithm)
+        if token
+        else None
+    )
+    if user_id is None:
+        typer.echo("a valid access token is needed: --token or TASKFLOW_TOKEN", err=True)
+        raise typer.Exit(code=2)
+    engine = make_engine(settings.database_url)
+    anyio.run(lambda: serve_stdio(engine=engine, user_id=user_id))
 
 
 def main() -> None:

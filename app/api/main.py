@@ -1,6 +1,6 @@
 from fastapi import APIRouter
 
-from app.api.routes import activity, auth, health, ops, profile, tags, tasks, updates
+from app.api.routes import activity, auth, chat, health, ops, profile, tags, tasks, updates
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -11,3 +11,5 @@ api_router.include_router(tags.router)
 api_router.include_router(activity.router)
 api_router.include_router(updates.router)
 api_router.include_router(ops.router)
+api_router.include_router(ops.metrics_router)
+api_router.include_router(chat.router)

@@ -92,8 +92,10 @@ class Consumer:
             except IntegrityError:
                 session.rollback()
 
-    async def _park(self, message: Message, error: str, trace: str, attempts: int) -> Outcome:
-        event_id = message.headers.get("event_id")
+    async def _park(
+        self, message: Message, error: str, trace: str, attempts: int, event_id: str | None = None
+    ) -> Outcome:
+        event_id = event_id or message.headers.get("event_id") or None
         record = DeadLetterRecord(
             consumer=self.name,
             source_topic=message.topic,
@@ -169,4 +171,4 @@ class Consumer:
                 return "skipped"
             if attempt < self._max_attempts:
                 await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
-        return await self._park(message, error, trace, self._max_attempts)
+        return await self._park(message, error, trace, self._max_attempts, event_id)

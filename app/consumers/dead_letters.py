@@ -1,6 +1,6 @@
 """Parking failed messages with their error context, per transport."""
 
-import json
+import logging
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -11,6 +11,8 @@ from sqlmodel import Session
 from app.events.schemas import dlq_topic
 from app.events.transport import Message, Publisher
 from app.models.consumer_state import DeadLetter
+
+logger = logging.getLogger(__name__)
 
 
 class DeadLetterRecord(BaseModel):
@@ -53,7 +55,7 @@ class PublishingDeadLetterSink:
 
 
 class DatabaseDeadLetterSink:
-    """The embedded transport has no broker; its dead letters live in a table."""
+    """Dead letters in a table: listed and replayed by `taskflow dlq` on every transport."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -66,7 +68,23 @@ class DatabaseDeadLetterSink:
                     consumer=record.consumer,
                     key=record.key,
                     payload=record.model_dump_json(),
-                    error=json.dumps({"error": record.error})[:10_000],
+                    error=record.error[:10_000],
                 )
             )
             session.commit()
+
+
+class BrokerAndDatabaseSink:
+    """Kafka and Dapr: the `{topic}-dlq` topic is the record of truth; the table copy feeds
+    `taskflow dlq` and the depth metric, and is best-effort (the database may be what failed)."""
+
+    def __init__(self, publisher: Publisher, engine: Engine) -> None:
+        self._topic = PublishingDeadLetterSink(publisher)
+        self._table = DatabaseDeadLetterSink(engine)
+
+    async def park(self, record: DeadLetterRecord) -> None:
+        await self._topic.park(record)
+        try:
+            await self._table.park(record)
+        except Exception:
+            logger.warning("dead letter not copied to the database", exc_info=True)

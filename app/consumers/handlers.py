@@ -4,7 +4,7 @@ import asyncio
 import json
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.consumers.base import Handler, HandlerContext, Status
 from app.core.metrics import REMINDERS_FIRED
@@ -22,8 +22,12 @@ def _insert_once(ctx: HandlerContext, row: ActivityEntry | Notification) -> None
         try:
             session.commit()
         except IntegrityError:
-            # The unique event_id says it was stored before: a redelivery.
             session.rollback()
+            # Only the unique event_id means "stored before" (a redelivery); anything else,
+            # such as a user that does not exist, is a real failure.
+            stmt = select(type(row)).where(col(type(row).event_id) == row.event_id)
+            if session.exec(stmt).first() is None:
+                raise
 
 
 async def recurring(event: DomainEvent, ctx: HandlerContext) -> Status:

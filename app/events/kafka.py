@@ -184,30 +184,42 @@ class KafkaConsumerLoop:
             await self.stop()
 
 
-async def read_topic(
-    settings: Settings, topic: str, *, group_id: str | None = None
-) -> list[Message]:
-    """Every message after the group's committed offset (all of them without a group)."""
-    client = AIOKafkaConsumer(
-        **connection_options(settings),
-        group_id=group_id,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-    )
+async def partition_ids(settings: Settings, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(**connection_options(settings))
+    await admin.start()
+    try:
+        [description] = await admin.describe_topics([topic])
+        return sorted(p["partition"] for p in description.get("partitions", []))
+    finally:
+        await admin.close()
+
+
+async def partition_ids(settings: Settings, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(**connection_options(settings))
+    await admin.start()
+    try:
+        [description] = await admin.describe_topics([topic])
+        return sorted(p["partition"] for p in description.get("partitions", []))
+    finally:
+        await admin.close()
+
+
+async def read_topic(settings: Settings, topic: str) -> list[Message]:
+    """Every message on a topic, read without a group or commits (for inspection and tests)."""
+    partitions = [TopicPartition(topic, p) for p in await partition_ids(settings, topic)]
+    if not partitions:
+        return []
+    client = AIOKafkaConsumer(**connection_options(settings), enable_auto_commit=False)
     await client.start()
     try:
-        partitions = [
-            TopicPartition(topic, p) for p in sorted(client.partitions_for_topic(topic) or ())
-        ]
         client.assign(partitions)
+        # Lets aiokafka's group-less coordinator task start; stopping it unstarted raises.
+        await asyncio.sleep(0)
         ends = await client.end_offsets(partitions)
+        # Explicit offsets: seek_to_beginning is lazy and can lose to the default reset.
+        for tp, start in (await client.beginning_offsets(partitions)).items():
+            client.seek(tp, start)
         messages: list[Message] = []
-        for tp in partitions:
-            committed = await client.committed(tp) if group_id else None
-            if committed is not None:
-                client.seek(tp, committed)
-            else:
-                await client.seek_to_beginning(tp)
 
         async def behind() -> bool:
             return any([await client.position(tp) < ends[tp] for tp in partitions])
@@ -217,19 +229,5 @@ async def read_topic(
             for records in batches.values():
                 messages.extend(_message(r) for r in records)
         return messages
-    finally:
-        await client.stop()
-
-
-async def commit_through(
-    settings: Settings, topic: str, group_id: str, offsets: dict[int, int]
-) -> None:
-    """Marks DLQ messages as replayed by committing the replay group past them."""
-    client = AIOKafkaConsumer(
-        **connection_options(settings), group_id=group_id, enable_auto_commit=False
-    )
-    await client.start()
-    try:
-        await client.commit({TopicPartition(topic, p): o + 1 for p, o in offsets.items()})
     finally:
         await client.stop()

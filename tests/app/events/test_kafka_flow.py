@@ -1,0 +1,267 @@
+"""The event backbone against a real Kafka broker (KRaft, from Maven Central jars) and a real
+PostgreSQL: the API writes through the outbox, consumers run as their own services."""
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from fastapi.testclient import TestClient
+from sqlalchemy import func, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.consumers.service import create_consumer_app
+from app.core.config import Settings
+from app.core.db import make_engine
+from app.events.dlq import list_dead_letters, replay
+from app.events.kafka import read_topic
+from app.events.schemas import TaskEvent
+from app.main import create_app
+from app.models.activity import ActivityEntry
+from app.models.consumer_state import ProcessedEvent
+from app.models.user import User
+from tests.conftest import _wipe, make_settings
+from tests.services.kafka import KafkaBroker
+from tests.utils.infra import unavailable
+from tests.utils.users import AuthedUser, create_task, signup
+from tests.utils.waiting import eventually
+
+pytestmark = pytest.mark.kafka
+
+
+@pytest.fixture
+def broker() -> Iterator[KafkaBroker]:
+    # A fresh broker per test: topics and consumer offsets start empty.
+    try:
+        server = KafkaBroker()
+    except RuntimeError as exc:
+        unavailable(str(exc))
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def settings(postgres_url: str, broker: KafkaBroker) -> Settings:
+    return make_settings(
+        postgres_url,
+        event_transport="kafka",
+        kafka_bootstrap_servers=broker.bootstrap_servers,
+        outbox_poll_seconds=0.2,
+    )
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.database_url)
+    yield engine
+    _wipe(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def api(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@contextmanager
+def consumer_service(settings: Settings, name: str) -> Iterator[TestClient]:
+    with TestClient(create_consumer_app(settings, name)) as client:
+        yield client
+
+
+def _activity_count(engine: Engine, user_id: uuid.UUID | None = None) -> int:
+    with Session(engine) as session:
+        stmt: Any = select(func.count()).select_from(ActivityEntry)
+        if user_id is not None:
+            stmt = stmt.where(ActivityEntry.user_id == user_id)
+        return int(session.exec(stmt).one())
+
+
+def test_created_task_event_is_on_topic_and_audited(
+    api: TestClient, settings: Settings, engine: Engine
+) -> None:
+    user = signup(api)
+    with consumer_service(settings, "audit"):
+        task = create_task(api, user, title="kafka task", priority="P1")
+        eventually(lambda: _activity_count(engine, user.id) >= 1, timeout=30)
+    messages = asyncio.run(read_topic(settings, "task-events"))
+    [message] = [m for m in messages if json.loads(m.value)["data"]["task_id"] == task["id"]]
+    assert message.key == str(user.id)
+    envelope = json.loads(message.value)
+    assert envelope["specversion"] == "1.0" and envelope["type"] == "com.taskflow.task.created.v1"
+    data = envelope["data"]
+    assert data["event_type"] == "created" and data["user_id"] == str(user.id)
+    assert data["changes"]["title"] == "kafka task" and data["changes"]["priority"] == "P1"
+    assert "email" not in message.value.decode()
+    assert message.headers["event_id"] == data["event_id"]
+
+
+def test_stopped_consumer_catches_up_without_duplicates(
+    api: TestClient, settings: Settings, engine: Engine
+) -> None:
+    user = signup(api)
+    with consumer_service(settings, "audit"):
+        create_task(api, user, title="before")
+        eventually(lambda: _activity_count(engine, user.id) == 1, timeout=30)
+    # Consumer down: these events wait in the topic.
+    for i in range(15):
+        create_task(api, user, title=f"while down {i}")
+    with consumer_service(settings, "audit"):
+        eventually(lambda: _activity_count(engine, user.id) == 16, timeout=30)
+    with Session(engine) as session:
+        processed = session.exec(
+            select(func.count())
+            .select_from(ProcessedEvent)
+            .where(ProcessedEvent.consumer == "audit")
+        ).one()
+    assert processed == 16 and _activity_count(engine, user.id) == 16
+
+
+def test_same_event_id_twice_is_processed_once(
+    api: TestClient, settings: Settings, engine: Engine, broker: KafkaBroker
+) -> None:
+    user = signup(api)
+    event = TaskEvent(task_id=99, user_id=user.id, event_type="created", changes={"title": "dup"})
+
+    async def send_twice() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap_servers, acks="all")
+        await producer.start()
+        try:
+            for _ in range(2):
+                await producer.send_and_wait(
+                    "task-events",
+                    json.dumps(event.cloud_event()).encode(),
+                    key=str(user.id).encode(),
+                )
+        finally:
+            await producer.stop()
+
+    with consumer_service(settings, "audit") as service:
+        asyncio.run(send_twice())
+        create_task(api, user, title="marker")  # processed after both copies: per-user order
+        eventually(lambda: _activity_count(engine, user.id) == 2, timeout=30)
+        metrics = service.get("/metrics").text
+    assert _activity_count(engine, user.id) == 2
+    assert (
+        'taskflow_events_consumed_total{outcome="duplicate",service="audit",topic="task-events"} 1.0'
+        in metrics
+    )
+
+
+def test_poison_message_is_parked_then_replayed(
+    api: TestClient, settings: Settings, engine: Engine, broker: KafkaBroker
+) -> None:
+    ghost = uuid.uuid4()  # no such user yet: the audit insert fails its foreign key
+    event = TaskEvent(task_id=7, user_id=ghost, event_type="created", changes={"title": "orphan"})
+
+    async def send() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap_servers, acks="all")
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                "task-events", json.dumps(event.cloud_event()).encode(), key=str(ghost).encode()
+            )
+            await producer.send_and_wait("task-events", b"\x00 not json", key=b"x")
+        finally:
+            await producer.stop()
+
+    with consumer_service(settings, "audit"):
+        asyncio.run(send())
+
+        def parked() -> list[Any]:
+            return [
+                json.loads(m.value) for m in asyncio.run(read_topic(settings, "task-events-dlq"))
+            ]
+
+        records = eventually(lambda: len(parked()) == 2 and parked(), timeout=30)
+        by_error = {r["event_id"]: r for r in records}
+        failed = by_error[str(event.event_id)]
+        assert "ForeignKeyViolation" in failed["error"] or "foreign key" in failed["error"].lower()
+        assert (
+            failed["source_topic"] == "task-events"
+            and failed["offset"] == 0
+            and failed["partition"] == 0
+        )
+        assert (
+            "Traceback" in failed["traceback"]
+            and failed["attempts"] == settings.consumer_max_attempts
+        )
+        assert any("invalid event" in r["error"] for r in records)
+
+        with Session(engine) as session:
+            assert len(list_dead_letters(session=session, topic="task-events")) == 2
+            session.add(
+                User(id=ghost, email=f"{ghost}@example.com", name="Ghost", password_hash="x")
+            )
+            session.commit()
+            [summary] = [
+                s for s in list_dead_letters(session=session) if s.event_id == str(event.event_id)
+            ]
+            assert replay(session=session, ids=[summary.id]) == 1
+        eventually(lambda: _activity_count(engine, ghost) == 1, timeout=30)
+        with Session(engine) as session:
+            assert len(list_dead_letters(session=session)) == 1  # the unparseable one stays
+
+
+def test_broker_outage_loses_nothing_and_keeps_per_user_order(
+    api: TestClient, settings: Settings, engine: Engine, broker: KafkaBroker
+) -> None:
+    ann, bob = signup(api), signup(api)
+    create_task(api, ann, title="warm-up")  # the producer is connected before the outage
+    broker.stop()
+    created: dict[uuid.UUID, list[int]] = {ann.id: [], bob.id: []}
+    for i in range(10):
+        for user in (ann, bob):
+            created[user.id].append(create_task(api, user, title=f"outage {i}")["id"])
+    broker.start()
+    with consumer_service(settings, "audit"):
+        eventually(lambda: _activity_count(engine) == 21, timeout=60)
+    with Session(engine) as session:
+        for user_id, ids in created.items():
+            rows = session.exec(
+                select(ActivityEntry.task_id)
+                .where(ActivityEntry.user_id == user_id, ActivityEntry.event_type == "created")
+                .order_by(ActivityEntry.id)
+            ).all()
+            assert [r for r in rows if r in ids] == ids
+
+
+def test_recurring_completion_and_reminder_each_happen_once(
+    api: TestClient, settings: Settings, engine: Engine
+) -> None:
+    user: AuthedUser = signup(api)
+    task = create_task(
+        api, user, title="standup", due_at="2026-12-01T09:00:00Z", recurrence="FREQ=WEEKLY;BYDAY=TU"
+    )
+    soon = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
+    reminded = create_task(api, user, title="ping", due_at=soon, remind_before_minutes=5)
+    with consumer_service(settings, "recurring"), consumer_service(settings, "reminders"):
+        api.patch(f"{user.tasks_url}/{task['id']}/complete", headers=user.headers)
+        assert api.post("/reminder-check").json() == {"fired": 1}
+        assert api.post("/reminder-check").json() == {"fired": 0}
+
+        def successors() -> list[Any]:
+            with Session(engine) as session:
+                return list(
+                    session.exec(
+                        text("SELECT id, due_at FROM tasks WHERE previous_occurrence_id = :p"),
+                        params={"p": task["id"]},
+                    ).all()
+                )  # type: ignore[call-overload]
+
+        eventually(successors, timeout=30)
+        notes = eventually(
+            lambda: api.get(f"/api/{user.id}/notifications", headers=user.headers).json(),
+            timeout=30,
+        )
+    assert len(successors()) == 1
+    assert successors()[0][1].astimezone(UTC) == datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+    assert len(notes) == 1 and notes[0]["task_id"] == reminded["id"]
