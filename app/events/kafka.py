@@ -194,16 +194,6 @@ async def partition_ids(settings: Settings, topic: str) -> list[int]:
         await admin.close()
 
 
-async def partition_ids(settings: Settings, topic: str) -> list[int]:
-    admin = AIOKafkaAdminClient(**connection_options(settings))
-    await admin.start()
-    try:
-        [description] = await admin.describe_topics([topic])
-        return sorted(p["partition"] for p in description.get("partitions", []))
-    finally:
-        await admin.close()
-
-
 async def read_topic(settings: Settings, topic: str) -> list[Message]:
     """Every message on a topic, read without a group or commits (for inspection and tests)."""
     partitions = [TopicPartition(topic, p) for p in await partition_ids(settings, topic)]
