@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -104,10 +105,11 @@ def test_subscribe_lists_topics_with_dead_letter_topics(audit_service: TestClien
 
 
 def test_delivery_is_processed_and_answered_success(audit_service: TestClient) -> None:
-    signup = audit_service.app.state  # the consumer shares the database with the API
-
+    app = audit_service.app
+    assert isinstance(app, FastAPI)
     user_id = uuid.uuid4()
-    with Session(signup.engine) as session:
+    # The consumer shares the database with the API, where users live.
+    with Session(app.state.engine) as session:
         session.add(User(id=user_id, email=f"{user_id}@example.com", name="U", password_hash="x"))
         session.commit()
     event = TaskEvent(

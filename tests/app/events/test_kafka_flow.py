@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaProducer
 from fastapi.testclient import TestClient
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.consumers.service import create_consumer_app
 from app.core.config import Settings
@@ -25,6 +25,7 @@ from app.events.schemas import TaskEvent
 from app.main import create_app
 from app.models.activity import ActivityEntry
 from app.models.consumer_state import ProcessedEvent
+from app.models.task import Task
 from app.models.user import User
 from tests.conftest import _wipe, make_settings
 from tests.services.kafka import KafkaBroker
@@ -181,7 +182,7 @@ def test_poison_message_is_parked_then_replayed(
                 json.loads(m.value) for m in asyncio.run(read_topic(settings, "task-events-dlq"))
             ]
 
-        records = eventually(lambda: len(parked()) == 2 and parked(), timeout=30)
+        records = eventually(lambda: parked() if len(parked()) == 2 else [], timeout=30)
         by_error = {r["event_id"]: r for r in records}
         failed = by_error[str(event.event_id)]
         assert "ForeignKeyViolation" in failed["error"] or "foreign key" in failed["error"].lower()
@@ -229,7 +230,7 @@ def test_broker_outage_loses_nothing_and_keeps_per_user_order(
             rows = session.exec(
                 select(ActivityEntry.task_id)
                 .where(ActivityEntry.user_id == user_id, ActivityEntry.event_type == "created")
-                .order_by(ActivityEntry.id)
+                .order_by(col(ActivityEntry.id))
             ).all()
             assert [r for r in rows if r in ids] == ids
 
@@ -248,14 +249,13 @@ def test_recurring_completion_and_reminder_each_happen_once(
         assert api.post("/reminder-check").json() == {"fired": 1}
         assert api.post("/reminder-check").json() == {"fired": 0}
 
-        def successors() -> list[Any]:
+        def successors() -> list[Task]:
             with Session(engine) as session:
                 return list(
                     session.exec(
-                        text("SELECT id, due_at FROM tasks WHERE previous_occurrence_id = :p"),
-                        params={"p": task["id"]},
+                        select(Task).where(Task.previous_occurrence_id == task["id"])
                     ).all()
-                )  # type: ignore[call-overload]
+                )
 
         eventually(successors, timeout=30)
         notes = eventually(
@@ -263,5 +263,5 @@ def test_recurring_completion_and_reminder_each_happen_once(
             timeout=30,
         )
     assert len(successors()) == 1
-    assert successors()[0][1].astimezone(UTC) == datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+    assert successors()[0].due_at == datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
     assert len(notes) == 1 and notes[0]["task_id"] == reminded["id"]
