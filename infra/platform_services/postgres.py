@@ -82,7 +82,7 @@ class InClusterPostgres(pulumi.ComponentResource):
                                 },
                             ],
                             "readiness_probe": {
-                                "exec": {"command": ["pg_isready", "-U", USER, "-d", DATABASE]},
+                                "exec_": {"command": ["pg_isready", "-U", USER, "-d", DATABASE]},
                                 "period_seconds": 10,
                             },
                             "resources": {

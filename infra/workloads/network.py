@@ -38,15 +38,15 @@ def network_policies() -> dict[str, PolicySpec]:
     public = [s for s in SERVICES if s.name in PUBLIC_SERVICES]
     app_ports = sorted({s.port for s in SERVICES})
     from_ingress: IngressRule = {
-        "from": [_namespace(INGRESS_NAMESPACE)],
+        "from_": [_namespace(INGRESS_NAMESPACE)],
         "ports": _tcp(*(s.port for s in public)),
     }
     from_monitoring: IngressRule = {
-        "from": [_namespace(MONITORING_NAMESPACE)],
+        "from_": [_namespace(MONITORING_NAMESPACE)],
         "ports": _tcp(*app_ports, DAPR_METRICS_PORT),
     }
     from_sidecars: IngressRule = {
-        "from": [{"pod_selector": _app_pods()}],
+        "from_": [{"pod_selector": _app_pods()}],
         "ports": _tcp(DAPR_INTERNAL_GRPC),
     }
     return {

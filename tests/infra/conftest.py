@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from infra_harness import Recorder, run_program
+
+from tests.infra.harness import Recorder, run_program
 
 STACKS = ("minikube", "oke", "aks", "gke")
 
@@ -35,7 +36,7 @@ def observability_files(tmp_path: Path) -> Iterator[Path]:
     (tmp_path / "dashboards").mkdir()
     (tmp_path / "alerts.yaml").write_text(
         "groups:\n- name: taskflow\n  rules:\n  - alert: TaskflowDown\n"
-        "    expr: up{job=\"taskflow\"} == 0\n    for: 5m\n"
+        '    expr: up{job="taskflow"} == 0\n    for: 5m\n'
     )
     (tmp_path / "dashboards" / "overview.json").write_text('{"title": "Taskflow overview"}')
     yield tmp_path

@@ -44,14 +44,17 @@ class Registered:
     @property
     def manifest(self) -> dict[str, Any]:
         """The Kubernetes object as the provider would send it (mock floats back to ints)."""
-        return _ints(self.inputs)
+        manifest: dict[str, Any] = _ints(self.inputs)
+        return manifest
 
 
 @dataclass
 class Recorder(pulumi.runtime.Mocks):
     resources: list[Registered] = field(default_factory=list)
 
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+    def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
         plain: dict[str, Any] = {}
         secret: set[str] = set()
         for key, value in args.inputs.items():
@@ -66,7 +69,9 @@ class Recorder(pulumi.runtime.Mocks):
             state.update(endpoint="203.0.113.10", masterAuth={"clusterCaCertificate": "Q0E="})
         return f"{args.name}-id", state
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         if args.token.startswith("oci:ContainerEngine/getClusterKubeConfig"):
             return {"content": FAKE_KUBECONFIG, "id": "kubeconfig"}, []
         if args.token.startswith("azure-native:containerservice:listManagedClusterUserCredentials"):
@@ -81,10 +86,14 @@ class Recorder(pulumi.runtime.Mocks):
         for r in self.of_type(type_):
             if r.name == name:
                 return r
-        raise AssertionError(f"no {type_} named {name}; have {[r.name for r in self.of_type(type_)]}")
+        raise AssertionError(
+            f"no {type_} named {name}; have {[r.name for r in self.of_type(type_)]}"
+        )
 
     def kubernetes(self) -> Iterator[Registered]:
-        return (r for r in self.resources if r.type.startswith("kubernetes:") and "helm" not in r.type)
+        return (
+            r for r in self.resources if r.type.startswith("kubernetes:") and "helm" not in r.type
+        )
 
 
 def _ints(value: Any) -> Any:
@@ -134,7 +143,7 @@ def run_program(stack: str, overrides: Mapping[str, str] | None = None) -> Recor
     recorder = Recorder()
     pulumi.runtime.set_mocks(recorder, project=PROJECT, stack=stack, preview=False)
 
-    @pulumi.runtime.test  # type: ignore[misc]
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def program() -> None:
         deploy(plan_for(load_config()))
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from infra_harness import FAKE_SECRETS, apply_config, stack_config
 
 from infra.config import ConfigError, load_config
+from tests.infra.harness import FAKE_SECRETS, apply_config, stack_config
 
 
 def _config(stack: str, **overrides: str) -> dict[str, str]:

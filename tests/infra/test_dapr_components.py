@@ -61,7 +61,11 @@ def test_reminder_binding_ticks_every_minute() -> None:
             {"region": "eu-frankfurt-1", "compartment": "c", "vaultOCID": "v"},
             "secretstores.oci.vault",
         ),
-        ("azure-keyvault", {"vaultName": "kv", "azureClientId": "id"}, "secretstores.azure.keyvault"),
+        (
+            "azure-keyvault",
+            {"vaultName": "kv", "azureClientId": "id"},
+            "secretstores.azure.keyvault",
+        ),
         ("local-file", {"secretsFile": "/tmp/s.json"}, "secretstores.local.file"),
     ],
 )

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import jsonschema
-import kubernetes_validate
+import jsonschema  # type: ignore[import-untyped]
+import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
-from infra_harness import Recorder
-from schema_check import has_custom_schema, validate_builtin, validate_custom
 
 from infra.dapr import components
 from infra.platform_services.strimzi import StrimziKafkaArgs, kafka_manifest
+from tests.infra.harness import Recorder
+from tests.infra.schema_check import has_custom_schema, validate_builtin, validate_custom
 
 Deployed = Callable[[str], Recorder]
 
@@ -32,9 +32,7 @@ def test_builtin_objects_validate_against_kubernetes_schemas(
     assert checked >= 30
 
 
-def test_custom_resources_validate_against_vendored_schemas(
-    deployed: Deployed, stack: str
-) -> None:
+def test_custom_resources_validate_against_vendored_schemas(deployed: Deployed, stack: str) -> None:
     kinds: set[str] = set()
     for resource in deployed(stack).kubernetes():
         manifest = resource.manifest

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pulumi
 import pytest
-from infra_harness import Recorder
-from schema_check import validate_builtin, validate_custom
 
 from infra.platform_services.observability import (
     MONITORING_LIMITS,
@@ -15,18 +13,23 @@ from infra.platform_services.observability import (
     ObservabilityArgs,
 )
 from infra.platform_services.observability_files import load_dashboards, load_rule_groups
+from tests.infra.harness import Recorder
+from tests.infra.schema_check import validate_builtin, validate_custom
 
 
 def _build(files_dir: Path) -> Recorder:
     recorder = Recorder()
     pulumi.runtime.set_mocks(recorder, project="taskflow", stack="unit", preview=False)
 
-    @pulumi.runtime.test  # type: ignore[misc]
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def program() -> None:
         Observability(
             "observability",
             ObservabilityArgs(
-                prometheus_retention="15d", loki_retention="72h", profile="small", files_dir=files_dir
+                prometheus_retention="15d",
+                loki_retention="72h",
+                profile="small",
+                files_dir=files_dir,
             ),
         )
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from infra_harness import FAKE_SECRETS, Recorder
 
 from infra.contracts import ALL_TOPICS, SERVICES
+from tests.infra.harness import FAKE_SECRETS, Recorder
 
 Deployed = Callable[[str], Recorder]
 CLOUD = ("oke", "aks", "gke")

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import yaml
-from infra_harness import ROOT, SECRET_KEYS
+
+from tests.infra.harness import ROOT, SECRET_KEYS
 
 STACK_FILES = sorted(ROOT.glob("Pulumi.*.yaml"))
 PROVIDER_NAMESPACES = ("oci", "azure-native", "gcp", "kubernetes")
