@@ -91,6 +91,33 @@ def dlq_replay(
     typer.echo(f"replayed {count} message(s)")
 
 
+@cli.command("archive-activity")
+def archive_activity_command(
+    older_than_days: Annotated[int | None, typer.Option(help="Default: ARCHIVE_AFTER_DAYS")] = None,
+) -> None:
+    """Move old audit entries to the S3-compatible bucket ARCHIVE_BUCKET."""
+    import boto3
+    from sqlmodel import Session
+
+    from app.core.db import make_engine
+    from app.services.archive import archive_activity
+
+    settings = Settings()
+    if not settings.archive_bucket:
+        raise typer.BadParameter("set ARCHIVE_BUCKET (and ARCHIVE_ENDPOINT_URL for OCI/MinIO)")
+    store = boto3.client(
+        "s3", endpoint_url=settings.archive_endpoint_url, region_name=settings.archive_region
+    )
+    with Session(make_engine(settings.database_url)) as session:
+        moved = archive_activity(
+            session=session,
+            store=store,
+            bucket=settings.archive_bucket,
+            older_than_days=older_than_days or settings.archive_after_days,
+        )
+    typer.echo(f"archived {moved} entries")
+
+
 @cli.command()
 def migrate(
     revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
