@@ -77,8 +77,8 @@ _NUMBERS = {
 }
 _UNIT_MINUTES = {"m": 1, "min": 1, "h": 60, "hr": 60, "hour": 60, "d": 1440, "day": 1440}
 _AMOUNT = (
-    r"(?P<amount>half an hour|\d+|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|"
-    r"forty-five)\s*(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?)"
+    r"(?P<amount>half an hour|(\d+|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|"
+    r"forty-five)\s*(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?))"
 )
 _REMINDER = re.compile(
     rf"[,;]?\s*(and\s+)?(remind me|reminder|send me a reminder|notify me|ping me|alert me)\s+"
@@ -124,10 +124,11 @@ _ADD_PREFIX = re.compile(
 _TRAILING = re.compile(r"[\s,;:.!-]+$|\s+(and|to my list|to my tasks|to the list)$", re.IGNORECASE)
 
 
-def _minutes(amount: str, unit: str) -> int:
+def _minutes(amount: str, unit: str | None) -> int:
     amount = amount.lower()
-    if amount == "half an hour":
+    if amount == "half an hour" or unit is None:
         return 30
+    amount = amount[: len(amount) - len(unit)].strip()
     number = int(amount) if amount.isdigit() else _NUMBERS[amount]
     unit = unit.lower().rstrip("s")
     if unit.startswith("week"):
@@ -141,9 +142,7 @@ def _reminder(match: re.Match[str]) -> int:
         return 1440
     if groups.get("attime"):
         return 0
-    if groups["amount"].lower() == "half an hour":
-        return 30
-    return _minutes(groups["amount"], groups["unit"] or "minutes")
+    return _minutes(groups["amount"], groups["unit"])
 
 
 def priority_of(match: re.Match[str]) -> str:
@@ -162,7 +161,7 @@ def _clean_title(text: str) -> str:
         previous = text
         text = _ADD_PREFIX.sub("", text)
         text = _TRAILING.sub("", text).strip()
-    return text.strip("\"' ")
+    return text.strip("\"' :;,-")
 
 
 def _iso(value: datetime) -> str:
@@ -245,13 +244,16 @@ _NO_DUE = re.compile(
     re.IGNORECASE,
 )
 _HAS_DUE = re.compile(r"\b(with (a )?due dates?|scheduled|dated)\b", re.IGNORECASE)
-_SEARCH = re.compile(
-    r"\b(about|containing|mentioning|matching|search for|search|find|called|named|with the word"
-    r"|that mention|related to|regarding|for)\s+[\"']?(?P<q>[^\"']+?)[\"']?\s*\??$",
-    re.IGNORECASE,
-)
+_SEARCH = [
+    re.compile(
+        r"\b(about|containing|mentioning|matching|called|named|with the word|that mention|"
+        r"related to|regarding)\s+[\"']?(?P<q>[^\"']+?)[\"']?\s*\??$",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(search for|search|find|look for)\s+[\"']?(?P<q>[^\"']+?)[\"']?\s*\??$", re.I),
+]
 _TAGGED = re.compile(
-    r"\b(tagged( with)?|with (the )?tags?|labell?ed|in|under)\s+(?P<tags>#?[\w\-]+"
+    r"\b(tagged( with)?|with (the )?tags?|labell?ed)\s+(?P<tags>#?[\w\-]+"
     r"((\s*,\s*|\s+(and|or)\s+)#?[\w\-]+)*)",
     re.IGNORECASE,
 )
@@ -262,7 +264,7 @@ _SORTS = [
     (re.compile(r"\b(newest|latest|most recent)( first)?\b", re.I), "-created_at"),
     (re.compile(r"\boldest( first)?\b", re.I), "created_at"),
 ]
-_LIMIT = re.compile(r"\b(top|first|next)\s+(?P<n>\d{1,3})\b", re.IGNORECASE)
+_LIMIT = re.compile(r"\b(top|first)\s+(?P<n>\d{1,3})\b", re.IGNORECASE)
 _RANGE_PHRASES = re.compile(
     r"\b(due\s+|for\s+|from\s+|on\s+)?(?P<range>today|tonight|tomorrow|this week|next week|"
     r"this weekend|this month|next month|(in )?the next (\d+|few) (days?|weeks?)|"
@@ -312,10 +314,12 @@ def _list_args(text: str, now: datetime) -> dict[str, Any]:
             if found.before is not None:
                 args["due_before"] = _iso(found.before)
             body = body[: match.start()] + " " + body[match.end() :]
-    if match := _SEARCH.search(body):
-        q = _ref(match.group("q")).text
-        if q and not re.fullmatch(r"(tasks?|todos?|me|everything|anything)", q, re.I):
-            args["q"] = q
+    for pattern in _SEARCH:
+        if search := pattern.search(body):
+            q = _ref(search.group("q")).text
+            if q and not re.fullmatch(r"(tasks?|todos?|me|everything|anything)", q, re.I):
+                args["q"] = q
+            break
     if match := _LIMIT.search(text):
         args["limit"] = int(match.group("n"))
     if _STATUS_COMPLETED.search(text) and not args.get("overdue"):
@@ -394,8 +398,12 @@ _PRIORITY_SET = [
 _TAG_ADD = [
     re.compile(r"^(tag|label)\s+(?P<ref>.+?)\s+(with|as)\s+(?P<tags>.+)$", re.I),
     re.compile(
-        r"^add\s+(the\s+)?(tags?\s+)?(?P<tags>#?[\w\-]+(\s*(,|and)\s*#?[\w\-]+)*)\s+"
-        r"(tag\s+)?to\s+(?P<ref>.+)$",
+        r"^add\s+(the\s+)?tags?\s+(?P<tags>#?[\w\-]+(\s*(,|and)\s*#?[\w\-]+)*)\s+"
+        r"to\s+(?P<ref>.+)$",
+        re.I,
+    ),
+    re.compile(
+        r"^add\s+(?P<tags>#[\w\-]+(\s*(,|and)\s*#[\w\-]+)*)\s+(tags?\s+)?to\s+(?P<ref>.+)$",
         re.I,
     ),
 ]
@@ -444,7 +452,7 @@ def _update(text: str, now: datetime) -> ActOnTask | None:
             groups = set_match.groupdict()
             if groups.get("p") is None:
                 return ActOnTask("update", _ref(groups["ref"]), {"priority": "P1"})
-            found = _PRIORITY.search(groups["p"])
+            found = _PRIORITY.search(groups["p"]) or _PRIORITY.search(f"{groups['p']} priority")
             if found:
                 return ActOnTask("update", _ref(groups["ref"]), {"priority": priority_of(found)})
     for pattern in _TAG_ADD:

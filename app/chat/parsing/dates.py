@@ -21,9 +21,9 @@ _MONTHS = (
 )
 _TRIGGER = re.compile(
     rf"^(today|tonight|tomorrow|tmrw|on|at|by|due|next|this|in|end|noon|midnight|"
-    rf"{_WEEKDAYS}|{_WEEKDAYS_SHORT}|{_MONTHS}|may|the|"
+    rf"{_WEEKDAYS}|{_WEEKDAYS_SHORT}|{_MONTHS}|may|"
     r"\d{1,2}(st|nd|rd|th)?|\d{1,2}(:\d{2})?(am|pm)|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|"
-    r"\d{1,2}/\d{1,2}|day|half|morning|evening|afternoon)$",
+    r"\d{1,2}/\d{1,2}|day)$",
     re.IGNORECASE,
 )
 # A phrase that names a time of day; without one, a date gets DEFAULT_TIME.

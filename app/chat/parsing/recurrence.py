@@ -61,9 +61,10 @@ def read_recurrence(phrase: str, now: datetime) -> tuple[str, time | None] | Non
 
 def find_recurrence(words: list[str], now: datetime) -> FoundRecurrence | None:
     """The shortest phrase from a trigger word that reads as the same rule as the longest."""
-    for start, word in enumerate(words):
-        if not _TRIGGER.match(word.strip(",.")):
-            continue
+    starts = [i for i, w in enumerate(words) if _TRIGGER.match(w.strip(",."))]
+    # "every"/"each" phrases first: "weekly planning every monday" repeats on Mondays.
+    starts.sort(key=lambda i: words[i].lower() not in {"every", "each"})
+    for start in starts:
         best: tuple[str, time | None] | None = None
         best_end = start
         for end in range(len(words), start, -1):

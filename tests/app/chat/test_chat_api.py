@@ -97,22 +97,29 @@ def test_chat_isolates_users(client: TestClient) -> None:
     conversation = client.post(
         f"/api/{owner.id}/chat", json={"message": "add secret plan"}, headers=owner.headers
     ).json()["conversation_id"]
-    assert client.post(
-        f"/api/{owner.id}/chat", json={"message": "add x"}, headers=intruder.headers
-    ).status_code == 403
-    assert client.get(
-        f"/api/{owner.id}/conversations", headers=intruder.headers
-    ).status_code == 403
+    assert (
+        client.post(
+            f"/api/{owner.id}/chat", json={"message": "add x"}, headers=intruder.headers
+        ).status_code
+        == 403
+    )
+    assert client.get(f"/api/{owner.id}/conversations", headers=intruder.headers).status_code == 403
     own_url = f"/api/{intruder.id}"
     assert client.get(f"{own_url}/conversations", headers=intruder.headers).json() == []
-    assert client.get(
-        f"{own_url}/conversations/{conversation}/messages", headers=intruder.headers
-    ).status_code == 404
-    assert client.post(
-        f"{own_url}/chat",
-        json={"conversation_id": conversation, "message": "list my tasks"},
-        headers=intruder.headers,
-    ).status_code == 404
+    assert (
+        client.get(
+            f"{own_url}/conversations/{conversation}/messages", headers=intruder.headers
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"{own_url}/chat",
+            json={"conversation_id": conversation, "message": "list my tasks"},
+            headers=intruder.headers,
+        ).status_code
+        == 404
+    )
     body = client.post(
         f"{own_url}/chat", json={"message": "mark secret plan done"}, headers=intruder.headers
     ).json()

@@ -96,8 +96,8 @@ async def test_http_session_lists_and_calls_tools(server_url: str) -> None:
         Client(streamable_http_client(f"{server_url}/mcp", http_client=http)) as client,
     ):
         await _add_and_list(client)
-    with httpx.Client(base_url=server_url) as rest:
-        tasks = rest.get(user.tasks_url, headers=user.headers).json()
+    async with httpx.AsyncClient(base_url=server_url) as rest:
+        tasks = (await rest.get(user.tasks_url, headers=user.headers)).json()
     assert [t["title"] for t in tasks] == ["file taxes"]
 
 
@@ -125,8 +125,9 @@ async def test_http_without_token_is_refused(server_url: str) -> None:
 
 async def test_http_tools_act_only_for_token_user(server_url: str) -> None:
     owner, other = _signup(server_url), _signup(server_url)
-    with httpx.Client(base_url=server_url) as rest:
-        task = rest.post(owner.tasks_url, json={"title": "mine"}, headers=owner.headers).json()
+    async with httpx.AsyncClient(base_url=server_url) as rest:
+        created = await rest.post(owner.tasks_url, json={"title": "mine"}, headers=owner.headers)
+    task = created.json()
     async with (
         httpx2.AsyncClient(headers=other.headers, timeout=30) as http,
         Client(streamable_http_client(f"{server_url}/mcp", http_client=http)) as client,
