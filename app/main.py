@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app.api.errors import install_error_handlers
 from app.api.main import api_router
 from app.api.middleware import RequestContextMiddleware
+from app.chat.mcp_server import McpHttp
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.events.runtime import EventRuntime
@@ -20,12 +21,14 @@ def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.db_echo)
     hub = ConnectionHub()
     events = EventRuntime(settings, engine, hub)
+    mcp = McpHttp(settings=settings, engine=engine)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await events.start()
         try:
-            yield
+            async with mcp.lifespan():
+                yield
         finally:
             await events.stop()
             engine.dispose()
@@ -50,5 +53,6 @@ def create_app(settings: Settings) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(api_router)
+    app.router.routes.append(mcp.route)
     mount_web(app)
     return app

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     archive_region: str = "us-east-1"
     archive_after_days: int = Field(default=90, ge=1)
 
+    # Chat: the model-backed agent when a key is set (any OpenAI-compatible endpoint).
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+
     @model_validator(mode="after")
     def _reject_placeholder_secrets(self) -> Self:
         # A forgotten default secret must never reach a shared environment.
