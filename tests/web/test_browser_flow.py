@@ -259,7 +259,7 @@ def test_main_screen_saved_when_tasks_and_chat_shown(
     add_task(page, "buy milk", priority="P2", due="2030-01-15T17:00", tags="groceries, home")
     page.reload()
     expect(task_item(page, "pay rent").locator("time")).to_contain_text("Overdue")
-    expect(task_item(page, "team stand-up")).to_contain_text("Repeats")
+    expect(task_item(page, "team stand-up")).to_contain_text("Repeats weekly on weekdays")
     expect(task_item(page, "team stand-up")).to_contain_text("Reminder 15 min before")
     if has_chat(live_server):
         page.get_by_label("Message the assistant").fill("what's due this week?")

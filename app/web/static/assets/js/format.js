@@ -66,16 +66,30 @@ export function formatReminder(minutes) {
   return `${minutes} min before`;
 }
 
-/** A readable recurrence: presets as words, anything else (RRULE, cron) as given. */
+const FREQ_UNITS = { HOURLY: "hour", DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year" };
+const FREQ_WORDS = { HOURLY: "hourly", DAILY: "daily", WEEKLY: "weekly", MONTHLY: "monthly", YEARLY: "yearly" };
+const DAYS = { MO: "Mon", TU: "Tue", WE: "Wed", TH: "Thu", FR: "Fri", SA: "Sat", SU: "Sun" };
+
+/** A readable recurrence from the stored RRULE ("weekly on weekdays"); cron is shown as is. */
 export function formatRecurrence(rule) {
-  const presets = {
-    "FREQ=DAILY": "daily",
-    "FREQ=WEEKLY": "weekly",
-    "FREQ=MONTHLY": "monthly",
-    "FREQ=YEARLY": "yearly",
-  };
-  const key = String(rule).replace(/^RRULE:/i, "").toUpperCase();
-  return presets[key] ?? String(rule).toLowerCase();
+  const text = String(rule).trim();
+  if (!/FREQ=/i.test(text)) return `on schedule ${text}`;
+  const parts = Object.fromEntries(
+    text
+      .replace(/^RRULE:/i, "")
+      .toUpperCase()
+      .split(";")
+      .map((p) => p.split("=")),
+  );
+  const freq = parts.FREQ;
+  const interval = Number(parts.INTERVAL ?? 1);
+  let words = interval > 1 ? `every ${interval} ${FREQ_UNITS[freq] ?? freq.toLowerCase()}s` : FREQ_WORDS[freq] ?? freq.toLowerCase();
+  if (parts.BYDAY) {
+    const days = parts.BYDAY.split(",");
+    words += days.join(",") === "MO,TU,WE,TH,FR" ? " on weekdays" : ` on ${days.map((d) => DAYS[d.slice(-2)] ?? d).join(", ")}`;
+  }
+  if (parts.BYMONTHDAY) words += ` on day ${parts.BYMONTHDAY}`;
+  return words;
 }
 
 /** @param {string} text */

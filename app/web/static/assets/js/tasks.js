@@ -146,7 +146,6 @@ export function createTasks(ctx) {
             ? h(
                 "span",
                 { className: task.reminder_sent ? "remind sent" : "remind" },
-                h("span", { "aria-hidden": "true" }, "⏰ "),
                 `Reminder ${formatReminder(task.remind_before_minutes)}${task.reminder_sent ? " (sent)" : ""}`,
               )
             : null,

@@ -1,0 +1,176 @@
+"""Accessibility in the real browser: names on every control, live regions, contrast, keyboard."""
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.web.conftest import LiveServer
+from tests.web.ui import add_task, has_chat, new_account, sign_up, task_item
+
+NewContext = Callable[..., BrowserContext]
+CONTROLS = "input, select, textarea, button"
+
+# WCAG 2 contrast ratio of each visible text element against its effective background.
+CONTRAST_JS = """
+(selector) => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (let node = el; node; node = node.parentElement) {
+      const c = rgb(getComputedStyle(node).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  return [...document.querySelectorAll(selector)]
+    .filter((el) => el.offsetParent !== null && el.textContent.trim())
+    .map((el) => {
+      const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      return [el.tagName + "." + el.className + " " + el.textContent.trim().slice(0, 20), ratio];
+    });
+}
+"""
+TEXT = "h1, h2, h3, label, button, p, .task-title, .prio, time, .recur, .remind, .msg, .error"
+
+
+# Form fields named by a <label> or ARIA, never by a placeholder alone.
+UNLABELLED_JS = """
+(selector) => [...document.querySelectorAll(selector)]
+  .filter((el) => el.offsetParent !== null && el.tagName !== "BUTTON")
+  .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")
+                  && !el.getAttribute("aria-labelledby"))
+  .map((el) => el.id || el.outerHTML)
+"""
+
+
+def _expect_every_control_named(page: Page) -> int:
+    assert page.evaluate(UNLABELLED_JS, CONTROLS) == []
+    controls = page.locator(CONTROLS).filter(visible=True)
+    count = controls.count()
+    for index in range(count):
+        expect(controls.nth(index)).to_have_accessible_name(re.compile(r"\w"))
+    return count
+
+
+def _low_contrast(page: Page) -> list[tuple[str, float]]:
+    ratios: list[tuple[str, float]] = page.evaluate(CONTRAST_JS, TEXT)
+    assert ratios
+    return [(name, round(ratio, 2)) for name, ratio in ratios if ratio < 4.5]
+
+
+def _focused(page: Page) -> str:
+    label: str = page.evaluate(
+        "(() => { const el = document.activeElement;"
+        " return el.id || el.getAttribute('aria-label') || el.textContent.trim(); })()"
+    )
+    return label
+
+
+def _tab_to(page: Page, target: str | re.Pattern[str], limit: int = 60) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = _focused(page)
+        if target.search(focused) if isinstance(target, re.Pattern) else focused == target:
+            return
+    pytest.fail(f"Tab never reached {target!r}")
+
+
+def test_every_control_named_when_logged_out_and_in(page: Page) -> None:
+    assert _expect_every_control_named(page) >= 8
+    expect(page.get_by_role("alert")).to_have_attribute("aria-live", "assertive")
+    assert _low_contrast(page) == []
+
+    sign_up(page)
+    item = add_task(page, "label check", priority="P1", due="2020-01-01T08:00", tags="a11y")
+    assert _expect_every_control_named(page) >= 20
+    expect(page.get_by_role("log", name="Conversation")).to_have_attribute("aria-live", "polite")
+    expect(page.get_by_role("status").first).to_be_attached()
+    page.get_by_role("alert").evaluate("el => { el.textContent = 'Something failed.'; }")
+    assert _low_contrast(page) == []
+
+    item.get_by_role("button", name="Edit label check").click()
+    assert _expect_every_control_named(page) >= 25
+
+
+def test_main_flow_works_when_only_keyboard_used(page: Page, live_server: LiveServer) -> None:
+    expected = [
+        "Skip to content",
+        "login-email",
+        "login-password",
+        "Log in",
+        "signup-name",
+        "signup-email",
+        "signup-password",
+        "signup-timezone",
+        "Create account",
+    ]
+    order = []
+    for _ in expected:
+        page.keyboard.press("Tab")
+        order.append(_focused(page))
+    assert order == expected
+
+    account = new_account()
+    page.reload()
+    _tab_to(page, "signup-name")
+    page.keyboard.type(account.name)
+    page.keyboard.press("Tab")
+    page.keyboard.type(account.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(account.password)
+    page.keyboard.press("Tab")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("Europe/Paris")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Tasks")).to_be_visible()
+    assert _focused(page) == "add-title"
+
+    page.keyboard.type("water the plants")
+    page.keyboard.press("Tab")
+    page.keyboard.type("P1")  # type-ahead in the priority list
+    _tab_to(page, "add-tags")  # through the due date's fields, left empty
+    page.keyboard.type("garden")
+    page.keyboard.press("Enter")
+    item = task_item(page, "water the plants")
+    expect(item.locator(".prio")).to_have_text("P1")
+    expect(item.get_by_role("button", name=re.compile("^#garden"))).to_be_visible()
+    assert _focused(page) == "add-title"
+
+    _tab_to(page, re.compile(r"^task-\d+-done$"))
+    page.keyboard.press("Space")
+    expect(item.get_by_role("checkbox")).to_be_checked()
+    expect(item.get_by_role("checkbox")).to_be_focused()  # focus survives the re-render
+
+    _tab_to(page, re.compile(r"^task-\d+-edit$"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("form", name="Edit water the plants")).to_be_visible()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("water the roses")
+    page.keyboard.press("Enter")
+    roses = task_item(page, "water the roses")
+    expect(roses.get_by_role("button", name="Edit water the roses")).to_be_focused()
+
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    expect(roses.get_by_role("button", name="Edit water the roses")).to_be_focused()
+
+    if has_chat(live_server):
+        _tab_to(page, "chat-input")
+        page.keyboard.type("add call mum tomorrow at 6pm")
+        page.keyboard.press("Enter")
+        expect(page.locator("#chat-log .msg-assistant")).to_have_count(1)
+        expect(page.get_by_label("Message the assistant")).to_be_focused()
+        expect(task_item(page, "call mum")).to_be_visible()
+        page.get_by_label("Message the assistant").press("Shift+Tab")
+
+    roses.get_by_role("button", name="Delete water the roses").focus()
+    page.keyboard.press("Enter")
+    expect(roses).to_have_count(0)
+    expect(page.get_by_role("heading", name="Tasks")).to_be_focused()
