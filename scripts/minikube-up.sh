@@ -58,18 +58,21 @@ kubectl --context "$PROFILE" -n taskflow wait deployment --all --for=condition=A
 IP="$(minikube ip --profile "$PROFILE")"
 BASE="https://$HOST:30443"
 CURL=(curl --silent --show-error --fail --insecure --resolve "$HOST:30443:$IP")
-USER_ID="smoke-$(date +%s)"
+EMAIL="smoke-$(date +%s)@example.com"
+json_field() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 
 log "smoke test through the ingress at $BASE"
-TOKEN="$("${CURL[@]}" -X POST "$BASE/api/auth/dev-token" -H 'content-type: application/json' \
-  -d "{\"user_id\": \"$USER_ID\"}" | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p')"
+SIGNUP="$("${CURL[@]}" -X POST "$BASE/api/auth/signup" -H 'content-type: application/json' \
+  -d "{\"email\": \"$EMAIL\", \"name\": \"Smoke\", \"password\": \"smoke-test-pass\"}")"
+TOKEN="$(json_field "['access_token']" <<<"$SIGNUP")"
+USER_ID="$(json_field "['user']['id']" <<<"$SIGNUP")"
 AUTH=(-H "authorization: Bearer $TOKEN")
-"${CURL[@]}" "${AUTH[@]}" -X POST "$BASE/api/$USER_ID/tasks" -H 'content-type: application/json' \
-  -d '{"title": "smoke test task"}' >/dev/null
+TASK_ID="$("${CURL[@]}" "${AUTH[@]}" -X POST "$BASE/api/$USER_ID/tasks" \
+  -H 'content-type: application/json' -d '{"title": "smoke test task"}' | json_field "['id']")"
 
 # The audit consumer records the event asynchronously; poll until it shows up.
 for _ in $(seq 1 30); do
-  if "${CURL[@]}" "${AUTH[@]}" "$BASE/api/$USER_ID/activity" | grep -q 'smoke test task'; then
+  if "${CURL[@]}" "${AUTH[@]}" "$BASE/api/$USER_ID/activity" | grep -q "$TASK_ID"; then
     log "audit record found: Taskflow is up at $BASE (resolve $HOST to $IP)"
     exit 0
   fi
