@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -85,3 +87,8 @@ def test_secretstore_component_names_missing_option() -> None:
 def test_tracing_configuration_rejects_rate_above_one() -> None:
     with pytest.raises(ValueError, match="sampling rate"):
         components.tracing_configuration(sampling_rate=1.5, otlp_endpoint="jaeger:4317")
+
+
+def test_components_module_imports_without_pulumi() -> None:
+    code = "import sys, infra.dapr.components; sys.exit('pulumi' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
