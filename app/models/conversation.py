@@ -7,7 +7,7 @@ from typing import Literal
 from sqlalchemy import Index, Text
 from sqlmodel import Column, Field, SQLModel
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import now_field
 
 MESSAGE_MAX = 2_000
 Role = Literal["user", "assistant"]
@@ -20,12 +20,8 @@ class Conversation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     title: str = Field(default="", max_length=200)
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
-    updated_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
 
 
 class Message(SQLModel, table=True):
@@ -38,9 +34,7 @@ class Message(SQLModel, table=True):
     content: str = Field(sa_column=Column(Text, nullable=False))
     # JSON list of {name, arguments, result} for assistant turns that used tools.
     tool_calls: str = Field(default="[]", sa_column=Column(Text, nullable=False))
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
-    )
+    created_at: datetime = now_field()
 
 
 class ToolCallPublic(SQLModel):
