@@ -4,11 +4,14 @@
 proxies /api to the API (see app/web/proxy.py).
 """
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 # Scripts and styles only from this origin; API calls and the live-updates socket likewise.
@@ -24,6 +27,22 @@ _HEADERS = {
 }
 
 
+class _Assets(StaticFiles):
+    """Assets are not content-hashed: browsers must revalidate (ETag) before reusing one."""
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
 def mount_web(app: FastAPI) -> None:
     """Serves index.html at "/" and the assets under /assets, beside the API routes.
 
@@ -35,4 +54,4 @@ def mount_web(app: FastAPI) -> None:
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", headers=_HEADERS)
 
-    app.mount("/assets", StaticFiles(directory=STATIC_DIR / "assets"), name="web-assets")
+    app.mount("/assets", _Assets(directory=STATIC_DIR / "assets"), name="web-assets")

@@ -33,6 +33,7 @@ def test_assets_served_with_their_types_when_requested(client: TestClient) -> No
     style = client.get("/assets/app.css")
     assert script.status_code == 200 and "javascript" in script.headers["content-type"]
     assert style.status_code == 200 and style.headers["content-type"].startswith("text/css")
+    assert script.headers["cache-control"] == "no-cache" and script.headers["etag"]
     assert client.get("/assets/missing.js").status_code == 404
     assert client.get("/assets/../../main.py").status_code == 404
 
