@@ -11,15 +11,15 @@ from app.core.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
-# Expression indexes come back from PostgreSQL re-worded, so autogenerate cannot compare
-# them; the migration owns them and a test checks they exist.
-UNCOMPARABLE_INDEXES = {"ix_tasks_search"}
+# PostgreSQL-only full-text search objects are owned by the migrations (a test checks they
+# exist); they are not in the models, so autogenerate must not try to drop them.
+MIGRATION_OWNED = {("index", "ix_tasks_search"), ("column", "search_vector")}
 
 
 def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    return not (type_ == "index" and name in UNCOMPARABLE_INDEXES)
+    return (type_, name) not in MIGRATION_OWNED
 
 
 def run_migrations_online() -> None:

@@ -7,7 +7,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from app.models.tag import Tag, TaskTag
-from app.models.task import SEARCH_VECTOR_SQL, Task
+from app.models.task import SEARCH_VECTOR_COLUMN, Task
 from app.models.task_query import TaskQuery
 
 
@@ -32,7 +32,9 @@ def _tag_filter(user_id: uuid.UUID, names: list[str], mode: str) -> ColumnElemen
 
 def _search_filter(q: str, *, postgres: bool) -> ColumnElement[bool] | TextClause:
     if postgres:
-        return text(f"{SEARCH_VECTOR_SQL} @@ websearch_to_tsquery('english', :q)").bindparams(q=q)
+        return text(f"{SEARCH_VECTOR_COLUMN} @@ websearch_to_tsquery('english', :q)").bindparams(
+            q=q
+        )
     terms = q.split()
     return and_(
         *(
@@ -79,7 +81,7 @@ def _filters(
 def _order_by(query: TaskQuery, *, postgres: bool) -> list[Any]:
     order: list[Any] = []
     if postgres and query.q and query.sort is None:
-        rank = text(f"ts_rank({SEARCH_VECTOR_SQL}, websearch_to_tsquery('english', :q)) DESC")
+        rank = text(f"ts_rank({SEARCH_VECTOR_COLUMN}, websearch_to_tsquery('english', :q)) DESC")
         order.append(rank.bindparams(q=query.q))
     keys = query.sort_keys
     for key in keys:

@@ -4,7 +4,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import field_validator
-from sqlalchemy import Index, String, Text, text
+from sqlalchemy import Index, String, Text
 from sqlmodel import Column, Field, SQLModel
 
 from app.core.db import now_field, optional_time_field
@@ -15,8 +15,9 @@ TITLE_MAX = 500
 DESCRIPTION_MAX = 10_000
 REMIND_BEFORE_MAX = 40_320  # four weeks, in minutes
 TAGS_PER_TASK_MAX = 20
-# The one definition of the full-text document: the GIN index and the search query must match.
-SEARCH_VECTOR_SQL = "to_tsvector('english', title || ' ' || description)"
+# PostgreSQL only: a stored generated tsvector column with a GIN index (migration 0005).
+# It is not mapped, so SQLite and the ORM never see it; search queries name it directly.
+SEARCH_VECTOR_COLUMN = "search_vector"
 
 
 class Priority(StrEnum):
@@ -119,9 +120,6 @@ class Task(SQLModel, table=True):
         Index("ix_tasks_user_priority_due", "user_id", "priority", "due_at"),
         Index("ix_tasks_user_completed_created", "user_id", "completed", "created_at"),
         Index("ix_tasks_reminder_due", "reminder_sent", "remind_at"),
-        Index("ix_tasks_search", text(SEARCH_VECTOR_SQL), postgresql_using="gin").ddl_if(
-            dialect="postgresql"
-        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -46,6 +46,7 @@ def test_upgrade_downgrade_upgrade_keeps_rows_on_postgres(empty_postgres_url: st
         assert conn.execute(text("SELECT count(*) FROM users")).scalar_one() == 1
     indexes = {ix["name"] for ix in inspect(engine).get_indexes("tasks")}
     assert {"ix_tasks_search", "ix_tasks_user_created", "ix_tasks_user_priority_due"} <= indexes
+    assert "search_vector" in {c["name"] for c in inspect(engine).get_columns("tasks")}
     engine.dispose()
 
 

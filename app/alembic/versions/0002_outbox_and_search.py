@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 from app.core.db import UTCDateTime
-from app.models.task import SEARCH_VECTOR_SQL
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -38,7 +37,10 @@ def upgrade() -> None:
         batch_op.create_index("ix_outbox_pending", ["published_at", "id"], unique=False)
 
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"CREATE INDEX ix_tasks_search ON tasks USING gin ({SEARCH_VECTOR_SQL})")
+        op.execute(
+            "CREATE INDEX ix_tasks_search ON tasks"
+            " USING gin (to_tsvector('english', title || ' ' || description))"
+        )
 
 
 def downgrade() -> None:
