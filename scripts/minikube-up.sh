@@ -28,8 +28,8 @@ minikube addons enable metrics-server --profile "$PROFILE" >/dev/null
 
 log "building images $REGISTRY/taskflow-{api,web}:$TAG inside minikube's Docker"
 eval "$(minikube docker-env --profile "$PROFILE")"
-docker build -q -f docker/api.Dockerfile -t "$REGISTRY/taskflow-api:$TAG" .
-docker build -q -f docker/web.Dockerfile -t "$REGISTRY/taskflow-web:$TAG" .
+docker build -q -f docker/Dockerfile --target api -t "$REGISTRY/taskflow-api:$TAG" .
+docker build -q -f docker/Dockerfile --target web -t "$REGISTRY/taskflow-web:$TAG" .
 eval "$(minikube docker-env --profile "$PROFILE" --unset)"
 
 log "selecting the $STACK stack on a local file backend ($STATE_DIR)"
