@@ -19,9 +19,10 @@ def serve(
     migrate: Annotated[bool, typer.Option(help="Upgrade the schema before serving")] = True,
 ) -> None:
     """Serve the API (docs at /docs)."""
+    from app.dapr.secrets import with_secrets
     from app.main import create_app
 
-    settings = Settings()
+    settings = with_secrets(Settings())
     configure_logging(settings.service_name, settings.log_level)
     if migrate:
         migrations.upgrade(settings.database_url)
@@ -41,8 +42,9 @@ def consume(
 ) -> None:
     """Run one consumer as its own service (Kafka or Dapr transport)."""
     from app.consumers.service import create_consumer_app
+    from app.dapr.secrets import with_secrets
 
-    settings = Settings(service_name=name)
+    settings = with_secrets(Settings(service_name=name))
     configure_logging(name, settings.log_level)
     try:
         app = create_consumer_app(settings, name)
@@ -135,13 +137,26 @@ def migrate(
 def web(
     host: Annotated[str, typer.Option(envvar="HOST", help="Bind address")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="Port")] = 8080,
-    api_url: Annotated[str, typer.Option(envvar="API_URL", help="The API to proxy /api to")] = (
-        "http://127.0.0.1:8000"
-    ),
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="API_URL",
+            help="The API to proxy /api to (default: http://127.0.0.1:8000, or with "
+            "USE_DAPR=true the API through Dapr service invocation)",
+        ),
+    ] = None,
 ) -> None:
     """Serve only the web app, proxying /api to API_URL (the cluster's web service)."""
+    from app.dapr.client import invoke_url
     from app.web.proxy import create_web_app
 
+    settings = Settings()
+    if api_url is None:
+        api_url = (
+            invoke_url("taskflow-api", http_port=settings.dapr_http_port)
+            if settings.event_transport == "dapr"
+            else "http://127.0.0.1:8000"
+        )
     uvicorn.run(create_web_app(api_url), host=host, port=port)
 
 

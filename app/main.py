@@ -12,6 +12,7 @@ from app.api.middleware import RequestContextMiddleware
 from app.chat.mcp_server import McpHttp
 from app.core.config import Settings
 from app.core.db import make_engine
+from app.dapr.client import DaprClient
 from app.events.runtime import EventRuntime
 from app.realtime.hub import ConnectionHub
 from app.web import mount_web
@@ -22,6 +23,7 @@ def create_app(settings: Settings) -> FastAPI:
     hub = ConnectionHub()
     events = EventRuntime(settings, engine, hub)
     mcp = McpHttp(settings=settings, engine=engine)
+    dapr = DaprClient.from_settings(settings) if settings.event_transport == "dapr" else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -31,6 +33,8 @@ def create_app(settings: Settings) -> FastAPI:
                 yield
         finally:
             await events.stop()
+            if dapr is not None:
+                await dapr.aclose()
             engine.dispose()
 
     app = FastAPI(
@@ -43,6 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.hub = hub
     app.state.events = events
+    app.state.dapr = dapr
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.add_middleware(
         CORSMiddleware,

@@ -16,6 +16,7 @@ from app.consumers.dead_letters import BrokerAndDatabaseSink
 from app.consumers.registry import build_consumer
 from app.core.config import Settings
 from app.core.db import make_engine
+from app.dapr.client import DaprClient
 from app.events.dlq import report_depth
 from app.events.factory import build_publisher
 from app.realtime.hub import ConnectionHub
@@ -30,6 +31,7 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.db_echo)
     hub = ConnectionHub()
     publisher = build_publisher(settings)
+    dapr = DaprClient.from_settings(settings) if settings.event_transport == "dapr" else None
     consumer = build_consumer(
         name,
         settings=settings,
@@ -60,6 +62,8 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await publisher.stop()
+            if dapr is not None:
+                await dapr.aclose()
             engine.dispose()
 
     app = FastAPI(title=f"Taskflow {name} consumer", lifespan=lifespan)
@@ -67,6 +71,7 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
     app.state.engine = engine
     app.state.hub = hub
     app.state.consumer = consumer
+    app.state.dapr = dapr
     app.add_middleware(RequestContextMiddleware, service=name)
     install_error_handlers(app)
     app.include_router(health.router)

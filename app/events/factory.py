@@ -11,7 +11,7 @@ def build_publisher(settings: Settings, bus: InProcessBus | None = None) -> Publ
 
         return KafkaPublisher(settings)
     if settings.event_transport == "dapr":
-        from app.events.dapr import DaprPublisher
+        from app.dapr.publisher import DaprPublisher
 
         return DaprPublisher(settings)
     return bus or InProcessBus()

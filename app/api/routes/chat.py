@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from app.api.deps import CorrelationId, PathUser, SessionDep, SettingsDep
 from app.chat import service
@@ -18,7 +18,15 @@ from app.services.errors import NotFound
 router = APIRouter(prefix="/api/{user_id}", tags=["chat"])
 
 
-def get_conversation_store(session: SessionDep) -> ConversationStore:
+def get_conversation_store(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> ConversationStore:
+    """The app database, or with USE_DAPR=true the Dapr state store."""
+    dapr = getattr(request.app.state, "dapr", None)
+    if dapr is not None:
+        from app.dapr.conversations import DaprConversationStore
+
+        return DaprConversationStore(dapr, store=settings.dapr_state_store)
     return DatabaseConversationStore(session)
 
 

@@ -13,7 +13,8 @@ from sqlmodel import Session
 
 from app.consumers.service import create_consumer_app
 from app.core.config import Settings
-from app.events.dapr import DaprError, DaprPublisher
+from app.dapr.client import DaprError
+from app.dapr.publisher import DaprPublisher
 from app.events.schemas import TaskEvent
 from app.events.transport import Message, TransientPublishError
 from app.models.user import User
