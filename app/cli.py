@@ -32,6 +32,7 @@ def serve(
         port=port or settings.port,
         log_level=settings.log_level.lower(),
         log_config=None,
+        access_log=False,
     )
 
 
@@ -50,7 +51,7 @@ def consume(
         app = create_consumer_app(settings, name)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    uvicorn.run(app, host=settings.host, port=port or 8001, log_config=None)
+    uvicorn.run(app, host=settings.host, port=port or 8001, log_config=None, access_log=False)
 
 
 dlq = typer.Typer(help="Dead-letter queues: list and replay parked messages.", no_args_is_help=True)

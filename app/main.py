@@ -12,6 +12,7 @@ from app.api.middleware import RequestContextMiddleware
 from app.chat.mcp_server import McpHttp
 from app.core.config import Settings
 from app.core.db import make_engine
+from app.core.tracing import configure_tracing, instrument
 from app.dapr.client import DaprClient
 from app.events.runtime import EventRuntime
 from app.realtime.hub import ConnectionHub
@@ -57,6 +58,8 @@ def create_app(settings: Settings) -> FastAPI:
         expose_headers=["X-Total-Count", "X-Correlation-ID"],
     )
     install_error_handlers(app)
+    configure_tracing(settings)
+    instrument(app, engine)
     app.include_router(api_router)
     app.router.routes.append(mcp.route)
     mount_web(app)

@@ -1,5 +1,6 @@
 """Per-request correlation id and Prometheus request metrics, as one pure ASGI middleware."""
 
+import logging
 import re
 import time
 import uuid
@@ -10,7 +11,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core.logging import correlation_id_var
 from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
+logger = logging.getLogger("taskflow.access")
 CORRELATION_HEADER = "x-correlation-id"
+# Probes and scrapes would drown the access log.
+QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
 
@@ -52,9 +56,9 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            correlation_id_var.reset(token)
             if scope["type"] == "http":
                 self._observe(scope, status, time.perf_counter() - started)
+            correlation_id_var.reset(token)
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
         route: Any = scope.get("route")
@@ -65,3 +69,16 @@ class RequestContextMiddleware:
             service=self.service, method=method, route=path, status=str(status)
         ).inc()
         HTTP_LATENCY.labels(service=self.service, method=method, route=path).observe(seconds)
+        if path not in QUIET_ROUTES:
+            params = scope.get("path_params", {})
+            logger.info(
+                "request",
+                extra={
+                    "method": method,
+                    "route": path,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2),
+                    "user_id": params.get("user_id") and str(params["user_id"]),
+                    "task_id": params.get("task_id"),
+                },
+            )

@@ -12,15 +12,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.consumers.dead_letters import DeadLetterRecord, DeadLetterSink
+from app.core.logging import correlation_id_var
 from app.core.metrics import EVENTS_CONSUMED
+from app.core.tracing import span_from_headers
 from app.events.schemas import DomainEvent, UnknownSchemaVersion, parse_event
-from app.events.transport import HEADER_CORRELATION_ID, Message
+from app.events.transport import HEADER_CORRELATION_ID, HEADER_EVENT_ID, Message
 from app.models.consumer_state import ProcessedEvent
 
 logger = logging.getLogger(__name__)
@@ -122,7 +125,21 @@ class Consumer:
         return "dlq"
 
     async def handle(self, message: Message) -> Outcome:
-        outcome = await self._handle(message)
+        correlation = correlation_id_var.set(message.headers.get(HEADER_CORRELATION_ID))
+        try:
+            with span_from_headers(f"consume {message.topic}", message.headers, SpanKind.CONSUMER):
+                outcome = await self._handle(message)
+                logger.info(
+                    "event handled",
+                    extra={
+                        "consumer": self.name,
+                        "topic": message.topic,
+                        "outcome": outcome,
+                        "event_id": message.headers.get(HEADER_EVENT_ID),
+                    },
+                )
+        finally:
+            correlation_id_var.reset(correlation)
         EVENTS_CONSUMED.labels(service=self.name, topic=message.topic, outcome=outcome).inc()
         return outcome
 

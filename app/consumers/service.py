@@ -16,6 +16,7 @@ from app.consumers.dead_letters import BrokerAndDatabaseSink
 from app.consumers.registry import build_consumer
 from app.core.config import Settings
 from app.core.db import make_engine
+from app.core.tracing import configure_tracing, instrument
 from app.dapr.client import DaprClient
 from app.events.dlq import report_depth
 from app.events.factory import build_publisher
@@ -74,6 +75,8 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
     app.state.dapr = dapr
     app.add_middleware(RequestContextMiddleware, service=name)
     install_error_handlers(app)
+    configure_tracing(settings)
+    instrument(app, engine)
     app.include_router(health.router)
     app.include_router(ops.metrics_router)
     if settings.event_transport == "dapr":

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     dapr_state_store: str = "statestore"
     dapr_secret_store: str = "secretstore"
 
+    # Tracing: 100% locally, lower in production (OTEL_TRACES_SAMPLER_ARG=0.1).
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_traces_sampler_arg: float = Field(default=1.0, ge=0, le=1)
+
     # Audit archive: any S3-compatible store (OCI Object Storage speaks the S3 API).
     archive_bucket: str | None = None
     archive_endpoint_url: str | None = None

@@ -3,8 +3,11 @@
 import logging
 import sys
 from contextvars import ContextVar
+from typing import IO
 
 from pythonjsonlogger.json import JsonFormatter
+
+from app.core.tracing import current_trace_id
 
 correlation_id_var: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
@@ -18,14 +21,16 @@ class _ContextFilter(logging.Filter):
         record.service = self.service
         if not getattr(record, "correlation_id", None):
             record.correlation_id = correlation_id_var.get()
+        if not getattr(record, "trace_id", None):
+            record.trace_id = current_trace_id()
         return True
 
 
-def configure_logging(service: str, level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stdout)
+def configure_logging(service: str, level: str = "INFO", stream: IO[str] | None = None) -> None:
+    handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(
         JsonFormatter(
-            "{levelname}{service}{message}{correlation_id}",
+            "{levelname}{service}{message}{correlation_id}{trace_id}",
             style="{",
             rename_fields={"levelname": "level"},
             timestamp="time",

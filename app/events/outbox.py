@@ -7,6 +7,8 @@ from sqlalchemy import BigInteger, Index, Integer, Text
 from sqlmodel import Column, Field, Session, SQLModel
 
 from app.core.db import now_field, optional_time_field
+from app.core.logging import correlation_id_var
+from app.core.tracing import current_traceparent
 from app.events.schemas import DomainEvent
 
 
@@ -25,6 +27,8 @@ class OutboxMessage(SQLModel, table=True):
     event_id: str = Field(max_length=36, unique=True)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     correlation_id: str | None = Field(default=None, max_length=100)
+    # The W3C trace context of the request that made the change, carried to the consumers.
+    traceparent: str | None = Field(default=None, max_length=100)
     created_at: datetime = now_field()
     published_at: datetime | None = optional_time_field()
     attempts: int = 0
@@ -38,7 +42,8 @@ def record(session: Session, event: DomainEvent, *, correlation_id: str | None =
             key=event.key,
             event_id=str(event.event_id),
             payload=json.dumps(event.cloud_event(), separators=(",", ":")),
-            correlation_id=correlation_id,
+            correlation_id=correlation_id or correlation_id_var.get(),
+            traceparent=current_traceparent(),
         )
     )
     # Tells the relay (after commit) that there is something to publish now.

@@ -6,12 +6,14 @@ import logging
 import weakref
 from typing import Any
 
+from opentelemetry.trace import SpanKind
 from sqlalchemy import event, func, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from app.core.db import utcnow
 from app.core.metrics import EVENTS_PUBLISH_FAILURES, EVENTS_PUBLISHED, OUTBOX_BACKLOG
+from app.core.tracing import TRACEPARENT, span_from_headers
 from app.events.outbox import OutboxMessage
 from app.events.transport import (
     HEADER_CORRELATION_ID,
@@ -41,7 +43,11 @@ def _to_message(row: OutboxMessage) -> Message:
     headers = {HEADER_EVENT_ID: row.event_id}
     if row.correlation_id:
         headers[HEADER_CORRELATION_ID] = row.correlation_id
-    return Message(topic=row.topic, key=row.key, value=row.payload.encode(), headers=headers)
+    if row.traceparent:
+        headers[TRACEPARENT] = row.traceparent
+    # A producer span in the request's trace; its context travels on in the headers.
+    with span_from_headers(f"publish {row.topic}", headers, SpanKind.PRODUCER) as carried:
+        return Message(topic=row.topic, key=row.key, value=row.payload.encode(), headers=carried)
 
 
 class OutboxRelay:

@@ -91,7 +91,12 @@ def test_created_task_event_is_on_topic_and_audited(
 ) -> None:
     user = signup(api)
     with consumer_service(settings, "audit"):
-        task = create_task(api, user, title="kafka task", priority="P1")
+        response = api.post(
+            user.tasks_url,
+            json={"title": "kafka task", "priority": "P1"},
+            headers={**user.headers, "X-Correlation-ID": "kafka-corr-1"},
+        )
+        task = response.json()
         eventually(lambda: _activity_count(engine, user.id) >= 1, timeout=30)
     messages = asyncio.run(read_topic(settings, "task-events"))
     [message] = [m for m in messages if json.loads(m.value)["data"]["task_id"] == task["id"]]
@@ -103,6 +108,8 @@ def test_created_task_event_is_on_topic_and_audited(
     assert data["changes"]["title"] == "kafka task" and data["changes"]["priority"] == "P1"
     assert "email" not in message.value.decode()
     assert message.headers["event_id"] == data["event_id"]
+    assert message.headers["correlation_id"] == "kafka-corr-1"
+    assert message.headers["traceparent"].startswith("00-")
 
 
 def test_stopped_consumer_catches_up_without_duplicates(
