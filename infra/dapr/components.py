@@ -16,6 +16,7 @@ STATESTORE = "statestore"
 SECRETSTORE = "secretstore"
 REMINDER_BINDING = "reminder-check"
 CONFIGURATION = "taskflow-config"
+RESILIENCY = "taskflow-resiliency"
 
 # Secret names (and keys) in whichever secret store backs the components.
 STATE_CONNECTION_KEY = "state-connection-string"
@@ -24,7 +25,7 @@ KAFKA_PASSWORD_KEY = "kafka-sasl-password"
 REDIS_PASSWORD_KEY = "redis-password"
 
 Manifest = dict[str, Any]
-SecretStoreKind = Literal["kubernetes", "oci-vault", "azure-keyvault", "local-file"]
+SecretStoreKind = Literal["kubernetes", "oci-vault", "azure-keyvault", "local-file", "local-env"]
 
 
 def _meta(name: str, value: str) -> dict[str, str]:
@@ -152,12 +153,33 @@ def pubsub_component(
 
 
 def state_component(
+    kind: Literal["postgresql", "redis"] = "postgresql",
     *,
+    address: str | None = None,
+    authenticated: bool = False,
     namespace: str | None = None,
     scopes: list[str] | None = None,
     secret_store: str = SECRETSTORE,
 ) -> Manifest:
-    """state.postgresql; the connection string only ever comes from the secret store."""
+    """The `statestore` component (chat conversations in Dapr mode).
+
+    state.postgresql: the connection string only ever comes from the secret store.
+    state.redis: `address` is host:port; the password, if any, from the secret store.
+    """
+    if kind == "redis":
+        if not address:
+            raise ValueError("state.redis needs address (host:port)")
+        metadata: list[dict[str, Any]] = [_meta("redisHost", address)]
+        if authenticated:
+            metadata.append(_secret_ref("redisPassword", REDIS_PASSWORD_KEY))
+        return component(
+            STATESTORE,
+            "state.redis",
+            metadata,
+            namespace=namespace,
+            scopes=scopes,
+            secret_store=secret_store if authenticated else None,
+        )
     return component(
         STATESTORE,
         "state.postgresql",
@@ -170,6 +192,40 @@ def state_component(
         scopes=scopes,
         secret_store=secret_store,
     )
+
+
+def pubsub_resiliency(
+    *,
+    max_retries: int = 5,
+    retry_interval: str | None = None,
+    max_interval: str = "30s",
+    namespace: str | None = None,
+    scopes: list[str] | None = None,
+) -> Manifest:
+    """Inbound pub/sub retries: a subscriber's RETRY is redelivered by the sidecar up to
+    `max_retries` times (exponential backoff, or every `retry_interval`), then the message
+    goes to the subscription's dead-letter topic. Without it Dapr sends a RETRY straight to
+    the dead-letter topic when one is set."""
+    retry: dict[str, Any] = (
+        {"policy": "constant", "duration": retry_interval, "maxRetries": max_retries}
+        if retry_interval
+        else {"policy": "exponential", "maxInterval": max_interval, "maxRetries": max_retries}
+    )
+    meta: dict[str, str] = {"name": RESILIENCY}
+    if namespace:
+        meta["namespace"] = namespace
+    manifest: Manifest = {
+        "apiVersion": API_VERSION,
+        "kind": "Resiliency",
+        "metadata": meta,
+        "spec": {
+            "policies": {"retries": {"pubsubRedelivery": retry}},
+            "targets": {"components": {PUBSUB: {"inbound": {"retry": "pubsubRedelivery"}}}},
+        },
+    }
+    if scopes:
+        manifest["scopes"] = list(scopes)
+    return manifest
 
 
 def reminder_binding(
@@ -208,6 +264,10 @@ def secretstore_component(
     if kind == "azure-keyvault":
         metadata = [_meta(k, _require(opts, k, kind)) for k in ("vaultName", "azureClientId")]
         return component(SECRETSTORE, "secretstores.azure.keyvault", metadata, namespace=namespace)
+    if kind == "local-env":
+        # Secrets are the sidecar's environment variables (optionally only those with `prefix`).
+        metadata = [_meta("prefix", opts["prefix"])] if opts.get("prefix") else []
+        return component(SECRETSTORE, "secretstores.local.env", metadata, namespace=namespace)
     metadata = [
         _meta("secretsFile", _require(opts, "secretsFile", kind)),
         _meta("nestedSeparator", ":"),
