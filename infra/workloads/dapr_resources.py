@@ -42,6 +42,7 @@ def dapr_manifests(args: DaprResourcesArgs) -> dict[str, components.Manifest]:
         "reminder-check": components.reminder_binding(
             namespace=args.namespace, scopes=["taskflow-api"]
         ),
+        "resiliency": components.pubsub_resiliency(namespace=args.namespace, scopes=app_ids),
         "config": components.tracing_configuration(
             sampling_rate=args.sampling_rate,
             otlp_endpoint=args.otlp_endpoint,
