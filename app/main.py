@@ -59,7 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     install_error_handlers(app)
     configure_tracing(settings)
-    instrument(app, engine)
+    instrument(app, engine, settings)
     app.include_router(api_router)
     app.router.routes.append(mcp.route)
     mount_web(app)

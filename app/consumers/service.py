@@ -76,7 +76,7 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
     app.add_middleware(RequestContextMiddleware, service=name)
     install_error_handlers(app)
     configure_tracing(settings)
-    instrument(app, engine)
+    instrument(app, engine, settings)
     app.include_router(health.router)
     app.include_router(ops.metrics_router)
     if settings.event_transport == "dapr":

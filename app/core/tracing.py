@@ -38,9 +38,11 @@ def configure_tracing(settings: Settings) -> None:
     HTTPXClientInstrumentor().instrument()
 
 
-def instrument(app: FastAPI, engine: Engine) -> None:
+def instrument(app: FastAPI, engine: Engine, settings: Settings) -> None:
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
-    SQLAlchemyInstrumentor().instrument(engine=engine)
+    if settings.otel_exporter_otlp_endpoint:
+        # A span per SQL statement is worth its cost only when spans are exported.
+        SQLAlchemyInstrumentor().instrument(engine=engine)
 
 
 def current_traceparent() -> str | None:

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 from typing import Any
 
@@ -26,6 +27,7 @@ from app.events.transport import (
 logger = logging.getLogger(__name__)
 # One relay per database publishes; others wait on this PostgreSQL advisory lock.
 RELAY_LOCK_ID = 0x7A5F_0001
+BACKLOG_REPORT_SECONDS = 5.0
 _relays: "weakref.WeakKeyDictionary[Engine, OutboxRelay]" = weakref.WeakKeyDictionary()
 
 
@@ -69,6 +71,7 @@ class OutboxRelay:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._failures = 0
         self._lock_conn: Connection | None = None
+        self._backlog_reported = 0.0
         _relays[engine] = self
 
     def notify(self) -> None:
@@ -106,15 +109,23 @@ class OutboxRelay:
     def _is_leader(self) -> bool:
         if self._engine.dialect.name != "postgresql":
             return True
-        if self._lock_conn is None:
-            self._lock_conn = self._engine.connect()
-        got = self._lock_conn.execute(
-            text("SELECT pg_try_advisory_lock(:id)"), {"id": RELAY_LOCK_ID}
-        )
-        if got.scalar_one():
+        if self._lock_conn is not None:
+            # A session lock lasts as long as its connection: once held, no query per round.
             return True
-        self._lock_conn.rollback()
+        conn = self._engine.connect()
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": RELAY_LOCK_ID})
+        if got.scalar_one():
+            conn.commit()
+            self._lock_conn = conn
+            return True
+        conn.close()
         return False
+
+    def _report_backlog(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._backlog_reported > BACKLOG_REPORT_SECONDS:
+            OUTBOX_BACKLOG.set(self.backlog())
+            self._backlog_reported = now
 
     async def publish_pending(self) -> int:
         """Publishes one batch; returns how many were sent. Raises TransientPublishError."""
@@ -148,7 +159,7 @@ class OutboxRelay:
                 if await asyncio.to_thread(self._is_leader):
                     while await self.publish_pending() == self._batch_size:
                         pass
-                    OUTBOX_BACKLOG.set(await asyncio.to_thread(self.backlog))
+                    await asyncio.to_thread(self._report_backlog)
                     self._failures = 0
                 else:
                     delay = 5.0
@@ -156,10 +167,11 @@ class OutboxRelay:
                 self._failures += 1
                 delay = min(self._max_backoff, 0.1 * 2**self._failures)
                 logger.warning("publish failed, retrying in %.1fs: %s", delay, exc)
-                OUTBOX_BACKLOG.set(await asyncio.to_thread(self.backlog))
+                await asyncio.to_thread(self._report_backlog, force=True)
             except Exception:
                 # A database hiccup must not kill the relay; the next round retries.
                 logger.exception("outbox relay round failed")
+                self.close()  # re-acquire leadership on a fresh connection next round
                 delay = 1.0
             self._wake.clear()
             if self._failures:

@@ -14,6 +14,7 @@ from app.consumers.base import Consumer
 from app.consumers.dead_letters import DatabaseDeadLetterSink
 from app.consumers.registry import CONSUMERS, build_consumer
 from app.core.config import Settings
+from app.events.dlq import report_depth
 from app.events.factory import build_publisher
 from app.events.inprocess import InProcessBus
 from app.events.relay import OutboxRelay
@@ -53,10 +54,15 @@ class EventRuntime:
         with Session(self.engine) as session:
             return fire_due_reminders(session=session)
 
+    def _housekeeping(self) -> None:
+        self.check_reminders()
+        with Session(self.engine) as session:
+            report_depth(session=session)
+
     async def _reminder_loop(self) -> None:
         while True:
             try:
-                await asyncio.to_thread(self.check_reminders)
+                await asyncio.to_thread(self._housekeeping)
             except Exception:
                 logger.exception("reminder check failed")
             await asyncio.sleep(self.settings.reminder_check_seconds)
