@@ -14,24 +14,19 @@ from app.crud import tasks as tasks_crud
 from app.domain.recurrence import next_occurrence
 from app.domain.timezones import parse_timezone, to_utc
 from app.events import outbox
-from app.events.schemas import ReminderEvent, TaskEvent, TaskEventType, TaskUpdateEvent
+from app.events.schemas import (
+    TASK_FIELDS,
+    ReminderEvent,
+    TaskEvent,
+    TaskEventType,
+    TaskUpdateEvent,
+)
 from app.models.task import Task, TaskCreate, TaskPublic, TaskReplace, TaskUpdate
 from app.models.task_query import TaskQuery
 from app.models.user import User
 from app.services.errors import InvalidInput, NotFound
 
-_EVENT_FIELDS = (
-    "title",
-    "description",
-    "completed",
-    "completed_at",
-    "priority",
-    "tags",
-    "due_at",
-    "recurrence",
-    "remind_before_minutes",
-    "reminder_sent",
-)
+_EVENT_FIELDS = tuple(sorted(TASK_FIELDS))
 _json = TypeAdapter(Any)
 
 
@@ -150,9 +145,14 @@ def _current_tags(session: Session, task: Task) -> list[str]:
 
 
 def create_task(
-    *, session: Session, user: User, data: TaskCreate, correlation_id: str | None = None
+    *,
+    session: Session,
+    user: User,
+    data: TaskCreate,
+    correlation_id: str | None = None,
+    previous_occurrence_id: int | None = None,
 ) -> TaskPublic:
-    task = Task(user_id=user.id, title=data.title)
+    task = Task(user_id=user.id, title=data.title, previous_occurrence_id=previous_occurrence_id)
     tag_names = _apply(session, user, task, data.model_dump())
     tags = _save(session, user, task, tag_names)
     _emit(
@@ -291,17 +291,10 @@ def create_next_occurrence(
         recurrence=following.recurrence,
         remind_before_minutes=task.remind_before_minutes,
     )
-    created = Task(user_id=user.id, title=data.title, previous_occurrence_id=task_id)
-    tag_names = _apply(session, user, created, data.model_dump())
-    tags = _save(session, user, created, tag_names)
-    _emit(
-        session,
-        created,
-        "created",
-        _snapshot(created, tags),
-        old_remind_at=None,
+    return create_task(
+        session=session,
+        user=user,
+        data=data,
         correlation_id=correlation_id,
+        previous_occurrence_id=task_id,
     )
-    session.commit()
-    session.refresh(created)
-    return _public(created, tags)
