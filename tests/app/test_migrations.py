@@ -42,7 +42,9 @@ def test_upgrade_downgrade_upgrade_keeps_rows_on_postgres(empty_postgres_url: st
     migrations.downgrade(empty_postgres_url, "-1")
     migrations.upgrade(empty_postgres_url)
     with engine.connect() as conn:
-        assert [tuple(r) for r in conn.execute(text("SELECT title, priority FROM tasks"))] == [("kept", "P2")]
+        assert [tuple(r) for r in conn.execute(text("SELECT title, priority FROM tasks"))] == [
+            ("kept", "P2")
+        ]
         assert conn.execute(text("SELECT count(*) FROM users")).scalar_one() == 1
     indexes = {ix["name"] for ix in inspect(engine).get_indexes("tasks")}
     assert {"ix_tasks_search", "ix_tasks_user_created", "ix_tasks_user_priority_due"} <= indexes
