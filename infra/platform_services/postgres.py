@@ -85,6 +85,14 @@ class InClusterPostgres(pulumi.ComponentResource):
                                 "exec_": {"command": ["pg_isready", "-U", USER, "-d", DATABASE]},
                                 "period_seconds": 10,
                             },
+                            # Lenient: a restart must not cut short crash recovery.
+                            "liveness_probe": {
+                                "exec_": {"command": ["pg_isready", "-U", USER, "-d", DATABASE]},
+                                "initial_delay_seconds": 30,
+                                "period_seconds": 20,
+                                "timeout_seconds": 5,
+                                "failure_threshold": 6,
+                            },
                             "resources": {
                                 "requests": {"cpu": "100m", "memory": "256Mi"},
                                 "limits": {"cpu": "1", "memory": "512Mi"},
