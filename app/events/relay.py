@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 import weakref
 from typing import Any
@@ -71,6 +72,8 @@ class OutboxRelay:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._failures = 0
         self._lock_conn: Connection | None = None
+        self._guard = threading.Lock()
+        self._closed = False
         self._backlog_reported = 0.0
         _relays[engine] = self
 
@@ -109,17 +112,29 @@ class OutboxRelay:
     def _is_leader(self) -> bool:
         if self._engine.dialect.name != "postgresql":
             return True
-        if self._lock_conn is not None:
-            # A session lock lasts as long as its connection: once held, no query per round.
-            return True
-        conn = self._engine.connect()
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": RELAY_LOCK_ID})
-        if got.scalar_one():
-            conn.commit()
-            self._lock_conn = conn
-            return True
-        conn.close()
-        return False
+        # Runs in a worker thread that a shutdown cannot cancel: the guard makes sure a lock
+        # taken after close() is dropped at once instead of blocking every other relay.
+        with self._guard:
+            if self._closed:
+                return False
+            if self._lock_conn is not None:
+                # A session lock lasts as long as its connection: no query per round.
+                return True
+            conn = self._engine.connect()
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": RELAY_LOCK_ID})
+            if got.scalar_one():
+                conn.commit()
+                self._lock_conn = conn
+                return True
+            conn.close()
+            return False
+
+    def _drop_leadership(self) -> None:
+        with self._guard:
+            if self._lock_conn is not None:
+                # Dropped, not returned to the pool: a pooled connection keeps the lock.
+                self._lock_conn.invalidate()
+                self._lock_conn = None
 
     def _report_backlog(self, *, force: bool = False) -> None:
         now = time.monotonic()
@@ -171,7 +186,7 @@ class OutboxRelay:
             except Exception:
                 # A database hiccup must not kill the relay; the next round retries.
                 logger.exception("outbox relay round failed")
-                self.close()  # re-acquire leadership on a fresh connection next round
+                self._drop_leadership()  # re-acquired on a fresh connection next round
                 delay = 1.0
             self._wake.clear()
             if self._failures:
@@ -182,6 +197,6 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
 
     def close(self) -> None:
-        if self._lock_conn is not None:
-            self._lock_conn.close()
-            self._lock_conn = None
+        with self._guard:
+            self._closed = True
+        self._drop_leadership()
