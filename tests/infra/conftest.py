@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,6 +11,17 @@ import pytest
 from tests.infra.harness import Recorder, run_program
 
 STACKS = ("minikube", "oke", "aks", "gke")
+
+
+@pytest.fixture(autouse=True)
+def event_loop_for_pulumi() -> Iterator[None]:
+    """Pulumi's Outputs need the thread's current event loop; async tests elsewhere in the
+    session (pytest-asyncio, asyncio.run) leave none behind, so each infra test gets one."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield
+    asyncio.set_event_loop(None)
+    loop.close()
 
 
 @pytest.fixture(scope="session")
