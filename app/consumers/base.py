@@ -73,6 +73,7 @@ class Consumer:
         max_attempts: int = 3,
         window: int = 10_000,
         retry_delay_seconds: float = 0.05,
+        broadcast: bool = False,
     ) -> None:
         self.name = name
         self.topics = topics
@@ -82,6 +83,9 @@ class Consumer:
         self._max_attempts = max_attempts
         self._retry_delay = retry_delay_seconds
         self._seen = BoundedWindow(window)
+        # A broadcast consumer runs in every replica and each must act (push to its own
+        # sockets), so only the in-memory window de-duplicates, never the shared table.
+        self.broadcast = broadcast
 
     def _already_processed(self, event_id: str) -> bool:
         with Session(self._engine) as session:
@@ -159,7 +163,9 @@ class Consumer:
             return await self._park(message, f"invalid event: {exc}", traceback.format_exc(), 1)
 
         event_id = str(event.event_id)
-        if event_id in self._seen or await asyncio.to_thread(self._already_processed, event_id):
+        if event_id in self._seen or (
+            not self.broadcast and await asyncio.to_thread(self._already_processed, event_id)
+        ):
             self._seen.add(event_id)
             return "duplicate"
 
@@ -180,7 +186,8 @@ class Consumer:
                     "handler failed (attempt %d): %s", attempt, error, extra={"consumer": self.name}
                 )
             if status == "SUCCESS":
-                await asyncio.to_thread(self._record_processed, event_id)
+                if not self.broadcast:
+                    await asyncio.to_thread(self._record_processed, event_id)
                 self._seen.add(event_id)
                 return "success"
             if status == "DROP":

@@ -17,13 +17,15 @@ from app.realtime.hub import ConnectionHub
 class ConsumerSpec:
     topics: tuple[str, ...]
     handler: Callable[[ConnectionHub], Handler]
+    broadcast: bool = False
 
 
 CONSUMERS: dict[str, ConsumerSpec] = {
     "recurring": ConsumerSpec((TASK_EVENTS,), lambda _: handlers.recurring),
     "reminders": ConsumerSpec((REMINDERS,), lambda _: handlers.reminders),
     "audit": ConsumerSpec((TASK_EVENTS, REMINDERS), lambda _: handlers.audit),
-    "realtime": ConsumerSpec((TASK_UPDATES,), handlers.realtime),
+    # Every realtime replica must see every update: its sockets are its own.
+    "realtime": ConsumerSpec((TASK_UPDATES,), handlers.realtime, broadcast=True),
 }
 
 
@@ -47,4 +49,5 @@ def build_consumer(
         dead_letters=dead_letters,
         max_attempts=settings.consumer_max_attempts,
         window=settings.dedup_window,
+        broadcast=spec.broadcast,
     )

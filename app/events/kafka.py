@@ -3,6 +3,8 @@
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import ssl
 from typing import Any
 
@@ -131,7 +133,14 @@ class KafkaConsumerLoop:
     def __init__(self, settings: Settings, consumer: Consumer) -> None:
         self._settings = settings
         self._consumer = consumer
-        self.group_id = f"taskflow-{consumer.name}"
+        # A broadcast consumer gets a group of its own per process, starting at the log end:
+        # live updates are for sockets open now, not for history.
+        self.group_id = (
+            f"taskflow-{consumer.name}-{socket.gethostname()}-{os.getpid()}"
+            if consumer.broadcast
+            else f"taskflow-{consumer.name}"
+        )
+        self._offset_reset = "latest" if consumer.broadcast else "earliest"
         self._client: AIOKafkaConsumer | None = None
 
     async def start(self) -> None:
@@ -141,7 +150,7 @@ class KafkaConsumerLoop:
             **connection_options(self._settings),
             group_id=self.group_id,
             enable_auto_commit=False,
-            auto_offset_reset="earliest",
+            auto_offset_reset=self._offset_reset,
             max_poll_records=200,
         )
         await self._client.start()

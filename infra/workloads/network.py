@@ -13,7 +13,8 @@ from infra.platform_services.strimzi import KAFKA_NAMESPACE
 from infra.workloads.pod import DAPR_METRICS_PORT, PART_OF
 
 DAPR_INTERNAL_GRPC = 50002
-PUBLIC_SERVICES = ("api", "web")
+# realtime serves the live-updates WebSocket that browsers open through the ingress.
+PUBLIC_SERVICES = ("api", "realtime", "web")
 # Managed database, hosted Kafka, LLM API and the Kubernetes API (the Dapr Kubernetes secret store).
 EXTERNAL_EGRESS_PORTS = (443, 5432, 6443, 9092, 9093, 6379)
 

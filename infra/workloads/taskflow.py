@@ -33,11 +33,16 @@ class TaskflowAppArgs:
     hpa_cpu_utilization: int = 70
 
 
+# The WebSocket lives on the realtime service, which consumes every task update; with
+# use-regex the other paths are prefixes written as regular expressions.
+UPDATES_PATH = "/api/[^/]+/updates"
+
+
 def ingress_spec(host: str) -> k8s.networking.v1.IngressSpecArgsDict:
-    def path(prefix: str, service: str, port: int) -> k8s.networking.v1.HTTPIngressPathArgsDict:
+    def path(pattern: str, service: str, port: int) -> k8s.networking.v1.HTTPIngressPathArgsDict:
         return {
-            "path": prefix,
-            "path_type": "Prefix",
+            "path": pattern,
+            "path_type": "ImplementationSpecific",
             "backend": {"service": {"name": service, "port": {"number": port}}},
         }
 
@@ -49,7 +54,11 @@ def ingress_spec(host: str) -> k8s.networking.v1.IngressSpecArgsDict:
             {
                 "host": host,
                 "http": {
-                    "paths": [path("/api", "api", ports["api"]), path("/", "web", ports["web"])]
+                    "paths": [
+                        path(UPDATES_PATH, "realtime", ports["realtime"]),
+                        path("/api", "api", ports["api"]),
+                        path("/", "web", ports["web"]),
+                    ]
                 },
             }
         ],
@@ -162,6 +171,9 @@ class TaskflowApp(pulumi.ComponentResource):
                 "annotations": {
                     "cert-manager.io/cluster-issuer": args.issuer,
                     "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
+                    "nginx.ingress.kubernetes.io/use-regex": "true",
+                    # WebSockets stay open; nginx's 60 s default would cut them.
+                    "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600",
                 },
             },
             spec=ingress_spec(args.host),

@@ -103,6 +103,14 @@ def test_ingress_serves_host_over_tls_with_redirect(deployed: Deployed, stack: s
     assert notes["cert-manager.io/cluster-issuer"]
 
 
+def test_ingress_sends_live_updates_to_realtime(deployed: Deployed, stack: str) -> None:
+    (ingress,) = deployed(stack).of_type("kubernetes:networking.k8s.io/v1:Ingress")
+    paths = ingress.inputs["spec"]["rules"][0]["http"]["paths"]
+    routes = [(p["path"], p["backend"]["service"]["name"]) for p in paths]
+    assert routes == [("/api/[^/]+/updates", "realtime"), ("/api", "api"), ("/", "web")]
+    assert ingress.inputs["metadata"]["annotations"]["nginx.ingress.kubernetes.io/use-regex"] == "true"
+
+
 def test_network_policies_deny_by_default(deployed: Deployed, stack: str) -> None:
     policies = {
         p.inputs["metadata"]["name"]: p.inputs["spec"]
@@ -112,7 +120,7 @@ def test_network_policies_deny_by_default(deployed: Deployed, stack: str) -> Non
     assert deny["podSelector"] == {} and sorted(deny["policyTypes"]) == ["Egress", "Ingress"]
     assert "ingress" not in deny and "egress" not in deny
     public = policies["allow-from-ingress"]["podSelector"]["matchExpressions"][0]["values"]
-    assert sorted(public) == ["api", "web"]
+    assert sorted(public) == ["api", "realtime", "web"]
 
 
 @pytest.mark.parametrize(("stack_name", "partitions"), [("minikube", 1), ("oke", 3), ("gke", 3)])

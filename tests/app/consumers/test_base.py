@@ -161,3 +161,20 @@ def test_bounded_window_forgets_oldest() -> None:
     for event_id in ("a", "b", "c"):
         window.add(event_id)
     assert "a" not in window and "b" in window and "c" in window and len(window) == 2
+
+
+async def test_broadcast_consumers_in_two_replicas_both_handle_an_event(engine: Engine) -> None:
+    event = _event()
+    replicas = [ScriptedHandler(), ScriptedHandler()]
+    for handler in replicas:
+        consumer = Consumer(
+            "realtime",
+            ("task-updates",),
+            handler,
+            engine=engine,
+            dead_letters=ListSink(),
+            broadcast=True,
+        )
+        assert await consumer.handle(_message(event)) == "success"
+        assert await consumer.handle(_message(event)) == "duplicate"  # the in-memory window
+    assert [len(h.calls) for h in replicas] == [1, 1]
