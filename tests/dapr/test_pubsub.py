@@ -92,7 +92,8 @@ async def test_published_task_event_is_consumed_with_success(
 def _success_metric(url: str) -> float | None:
     for line in httpx.get(f"{url}/metrics").text.splitlines():
         if line.startswith("taskflow_events_consumed_total{") and all(
-            label in line for label in ('outcome="success"', 'topic="task-events"')
+            label in line
+            for label in ('outcome="success"', 'service="audit"', 'topic="task-events"')
         ):
             return float(line.rsplit(" ", 1)[1])
     return None
