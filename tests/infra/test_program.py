@@ -108,7 +108,9 @@ def test_ingress_sends_live_updates_to_realtime(deployed: Deployed, stack: str) 
     paths = ingress.inputs["spec"]["rules"][0]["http"]["paths"]
     routes = [(p["path"], p["backend"]["service"]["name"]) for p in paths]
     assert routes == [("/api/[^/]+/updates", "realtime"), ("/api", "api"), ("/", "web")]
-    assert ingress.inputs["metadata"]["annotations"]["nginx.ingress.kubernetes.io/use-regex"] == "true"
+    assert (
+        ingress.inputs["metadata"]["annotations"]["nginx.ingress.kubernetes.io/use-regex"] == "true"
+    )
 
 
 def test_network_policies_deny_by_default(deployed: Deployed, stack: str) -> None:
