@@ -3,6 +3,7 @@ plus health, metrics and, for realtime, the WebSocket clients connect to."""
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,6 +22,8 @@ from app.dapr.client import DaprClient
 from app.events.dlq import report_depth
 from app.events.factory import build_publisher
 from app.realtime.hub import ConnectionHub
+
+logger = logging.getLogger(__name__)
 
 
 def create_consumer_app(settings: Settings, name: str) -> FastAPI:
@@ -41,10 +44,18 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
         hub=hub,
     )
 
+    def report_dlq_depth_once() -> None:
+        # The session lives and dies in the worker thread: a shutdown that cancels the
+        # await must not close it under a running query.
+        with Session(engine) as session:
+            report_depth(session=session)
+
     async def report_dlq_depth() -> None:
         while True:
-            with Session(engine) as session:
-                await asyncio.to_thread(report_depth, session=session)
+            try:
+                await asyncio.to_thread(report_dlq_depth_once)
+            except Exception:
+                logger.warning("could not report DLQ depth", exc_info=True)
             await asyncio.sleep(15)
 
     @asynccontextmanager
