@@ -16,7 +16,7 @@ from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.consumers.dead_letters import DeadLetterRecord, DeadLetterSink
 from app.core.logging import correlation_id_var
@@ -39,6 +39,23 @@ class HandlerContext:
 
 
 Handler = Callable[[DomainEvent, HandlerContext], Awaitable[Status]]
+
+
+@dataclass
+class _Batch:
+    """One poll's worth of messages: duplicates looked up and processed ids recorded once."""
+
+    known: set[str]
+    done: list[str]
+
+
+def _peek_event_id(message: Message) -> str | None:
+    try:
+        envelope = json.loads(message.value)
+        data = envelope.get("data", envelope)
+        return str(data["event_id"])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 class BoundedWindow:
@@ -99,6 +116,37 @@ class Consumer:
             except IntegrityError:
                 session.rollback()
 
+    def _processed_among(self, event_ids: list[str]) -> set[str]:
+        with Session(self._engine) as session:
+            stmt = select(ProcessedEvent.event_id).where(
+                ProcessedEvent.consumer == self.name, col(ProcessedEvent.event_id).in_(event_ids)
+            )
+            return set(session.exec(stmt).all())
+
+    def _record_many(self, event_ids: list[str]) -> None:
+        with Session(self._engine) as session:
+            fresh = set(event_ids) - self._processed_among(event_ids)
+            session.add_all(ProcessedEvent(consumer=self.name, event_id=e) for e in fresh)
+            try:
+                session.commit()
+            except IntegrityError:
+                # Another replica recorded some meanwhile: fall back to one at a time.
+                session.rollback()
+                for event_id in fresh:
+                    self._record_processed(event_id)
+
+    async def handle_batch(self, messages: list[Message]) -> list[Outcome]:
+        """Handles a poll's messages in order with one duplicate lookup and one record write,
+        instead of two small transactions per message."""
+        if self.broadcast:
+            return [await self.handle(message) for message in messages]
+        ids = [i for i in map(_peek_event_id, messages) if i is not None]
+        batch = _Batch(known=await asyncio.to_thread(self._processed_among, ids), done=[])
+        outcomes = [await self.handle(message, batch) for message in messages]
+        if batch.done:
+            await asyncio.to_thread(self._record_many, batch.done)
+        return outcomes
+
     async def _park(
         self, message: Message, error: str, trace: str, attempts: int, event_id: str | None = None
     ) -> Outcome:
@@ -128,11 +176,11 @@ class Consumer:
         )
         return "dlq"
 
-    async def handle(self, message: Message) -> Outcome:
+    async def handle(self, message: Message, batch: _Batch | None = None) -> Outcome:
         correlation = correlation_id_var.set(message.headers.get(HEADER_CORRELATION_ID))
         try:
             with span_from_headers(f"consume {message.topic}", message.headers, SpanKind.CONSUMER):
-                outcome = await self._handle(message)
+                outcome = await self._handle(message, batch)
                 logger.info(
                     "event handled",
                     extra={
@@ -147,7 +195,7 @@ class Consumer:
         EVENTS_CONSUMED.labels(service=self.name, topic=message.topic, outcome=outcome).inc()
         return outcome
 
-    async def _handle(self, message: Message) -> Outcome:
+    async def _handle(self, message: Message, batch: _Batch | None) -> Outcome:
         try:
             envelope = json.loads(message.value)
             if not isinstance(envelope, dict):
@@ -164,7 +212,9 @@ class Consumer:
 
         event_id = str(event.event_id)
         if event_id in self._seen or (
-            not self.broadcast and await asyncio.to_thread(self._already_processed, event_id)
+            event_id in batch.known
+            if batch is not None
+            else not self.broadcast and await asyncio.to_thread(self._already_processed, event_id)
         ):
             self._seen.add(event_id)
             return "duplicate"
@@ -186,7 +236,9 @@ class Consumer:
                     "handler failed (attempt %d): %s", attempt, error, extra={"consumer": self.name}
                 )
             if status == "SUCCESS":
-                if not self.broadcast:
+                if batch is not None:
+                    batch.done.append(event_id)
+                elif not self.broadcast:
                     await asyncio.to_thread(self._record_processed, event_id)
                 self._seen.add(event_id)
                 return "success"

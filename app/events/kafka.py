@@ -165,9 +165,8 @@ class KafkaConsumerLoop:
         batches = await self._client.getmany(timeout_ms=timeout_ms)
         handled = 0
         for partition, records in batches.items():
-            for record in records:
-                await self._consumer.handle(_message(record))
-                handled += 1
+            await self._consumer.handle_batch([_message(record) for record in records])
+            handled += len(records)
             # Commit after processing: a crash before this line redelivers, and dedup absorbs it.
             await self._client.commit({partition: records[-1].offset + 1})
         await self._report_lag()

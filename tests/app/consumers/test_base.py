@@ -178,3 +178,33 @@ async def test_broadcast_consumers_in_two_replicas_both_handle_an_event(engine: 
         assert await consumer.handle(_message(event)) == "success"
         assert await consumer.handle(_message(event)) == "duplicate"  # the in-memory window
     assert [len(h.calls) for h in replicas] == [1, 1]
+
+
+async def test_handle_batch_skips_known_and_in_batch_duplicates_and_records_once(
+    engine: Engine,
+) -> None:
+    seen_before, fresh = _event(), _event()
+    handler = ScriptedHandler()
+    first = _consumer(engine, handler, ListSink())
+    assert await first.handle(_message(seen_before)) == "success"
+    restarted = _consumer(engine, ScriptedHandler(), ListSink())
+    outcomes = await restarted.handle_batch(
+        [_message(seen_before), _message(fresh), _message(fresh)]
+    )
+    assert outcomes == ["duplicate", "success", "duplicate"]
+    # Recorded durably: a third process skips both without running its handler.
+    third = ScriptedHandler()
+    assert await _consumer(engine, third, ListSink()).handle_batch(
+        [_message(seen_before), _message(fresh)]
+    ) == ["duplicate", "duplicate"]
+    assert third.calls == []
+
+
+async def test_handle_batch_parks_failures_and_keeps_going(engine: Engine) -> None:
+    sink = ListSink()
+    handler = ScriptedHandler(RuntimeError("x"), RuntimeError("x"), RuntimeError("x"), "SUCCESS")
+    consumer = _consumer(engine, handler, sink)
+    outcomes = await consumer.handle_batch(
+        [_message(_event()), _message(_event(), b"junk"), _message(_event())]
+    )
+    assert outcomes == ["dlq", "dlq", "success"] and len(sink.records) == 2
