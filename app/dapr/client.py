@@ -8,6 +8,7 @@ sidecar's own message, because retrying them cannot help.
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -103,6 +104,23 @@ class DaprClient:
 
     # -- transport -------------------------------------------------------------------------
 
+    async def _retrying(
+        self, once: Callable[[], Awaitable[httpx.Response]], what: str
+    ) -> httpx.Response:
+        """Runs `once` until it stops raising _Transient, with exponential backoff."""
+        try:
+            async for attempt in AsyncRetrying(
+                retry=retry_if_exception_type(_Transient),
+                stop=stop_after_attempt(self._attempts),
+                wait=wait_exponential(multiplier=self._backoff, max=2),
+                reraise=True,
+            ):
+                with attempt:
+                    return await once()
+        except _Transient as exc:
+            raise DaprUnavailable(f"{what}: {exc}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def _send(
         self, method: str, path: str, *, retry_5xx: bool = True, **kwargs: Any
     ) -> httpx.Response:
@@ -119,17 +137,7 @@ class DaprClient:
                 raise _Transient(f"sidecar answered {response.status_code}: {message}")
             return response
 
-        try:
-            async for attempt in AsyncRetrying(
-                retry=retry_if_exception_type(_Transient),
-                stop=stop_after_attempt(self._attempts),
-                wait=wait_exponential(multiplier=self._backoff, max=2),
-                reraise=True,
-            ):
-                with attempt:
-                    response = await once()
-        except _Transient as exc:
-            raise DaprUnavailable(f"{method} {path}: {exc}") from exc
+        response = await self._retrying(once, f"{method} {path}")
         if response.status_code >= 400:
             message, code = _sidecar_message(response)
             logger.error(
@@ -218,18 +226,7 @@ class DaprClient:
                 raise _Transient(f"{app_id} answered 503")
             return response
 
-        try:
-            async for attempt in AsyncRetrying(
-                retry=retry_if_exception_type(_Transient),
-                stop=stop_after_attempt(self._attempts),
-                wait=wait_exponential(multiplier=self._backoff, max=2),
-                reraise=True,
-            ):
-                with attempt:
-                    return await once()
-        except _Transient as exc:
-            raise DaprUnavailable(f"invoke {app_id}/{method_path}: {exc}") from exc
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await self._retrying(once, f"invoke {app_id}/{method_path}")
 
     # -- secrets ---------------------------------------------------------------------------
 
