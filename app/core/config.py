@@ -1,6 +1,5 @@
 """Typed settings, read once from the environment (and an optional .env file)."""
 
-from functools import lru_cache
 from typing import Literal, Self
 
 from pydantic import Field, model_validator
@@ -86,12 +85,3 @@ class Settings(BaseSettings):
         if self.use_dapr:
             self.event_transport = "dapr"
         return self
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()

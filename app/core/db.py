@@ -1,13 +1,12 @@
 """Database engine construction and the UTC-preserving datetime column type."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Column, Field, Session, create_engine
+from sqlmodel import Column, Field, create_engine
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -55,11 +54,6 @@ def make_engine(database_url: str, *, echo: bool = False) -> Engine:
         # psycopg 3 is the driver we ship; accept the plain libpq-style URL too.
         database_url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
     return create_engine(database_url, echo=echo, pool_pre_ping=True, pool_size=10)
-
-
-def session_scope(engine: Engine) -> Iterator[Session]:
-    with Session(engine) as session:
-        yield session
 
 
 def now_field() -> Any:

@@ -122,19 +122,5 @@ def list_tasks(
     return list(tasks), total
 
 
-def due_reminders(*, session: Session, now: datetime, limit: int = 500) -> list[Task]:
-    stmt = (
-        select(Task)
-        .where(
-            col(Task.reminder_sent).is_(False),
-            col(Task.remind_at) <= now,
-            col(Task.completed).is_(False),
-        )
-        .order_by(col(Task.remind_at))
-        .limit(limit)
-    )
-    return list(session.exec(stmt).all())
-
-
 def get_next_occurrence(*, session: Session, previous_id: int) -> Task | None:
     return session.exec(select(Task).where(Task.previous_occurrence_id == previous_id)).first()

@@ -161,11 +161,6 @@ class OutboxRelay:
             EVENTS_PUBLISHED.labels(topic=row.topic).inc()
         return len(rows)
 
-    async def drain(self) -> None:
-        """Publishes until nothing is pending (used by tests and on shutdown)."""
-        while await self.publish_pending():
-            pass
-
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
         while True:
