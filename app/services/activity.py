@@ -1,8 +1,7 @@
 """Reading the audit log and the stored notifications."""
 
 import json
-import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -13,10 +12,22 @@ from app.models.notification import Notification, NotificationPublic
 from app.models.user import User
 from app.services.errors import NotFound
 
+Row = TypeVar("Row", ActivityEntry, Notification)
 
-def _count(session: Session, model: Any, user_id: uuid.UUID) -> int:
-    stmt: Any = select(func.count()).select_from(model).where(model.user_id == user_id)
-    return int(session.exec(stmt).one())
+
+def _newest_first(
+    session: Session, model: type[Row], where: list[Any], newest: Any, *, offset: int, limit: int
+) -> tuple[list[Row], int]:
+    """One page, newest first (id breaks ties), and the total before paging."""
+    stmt = (
+        select(model)
+        .where(*where)
+        .order_by(newest.desc(), col(model.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    total_stmt: Any = select(func.count()).select_from(model).where(*where)
+    return list(session.exec(stmt).all()), int(session.exec(total_stmt).one())
 
 
 def list_activity(
@@ -25,41 +36,26 @@ def list_activity(
     where = [col(ActivityEntry.user_id) == user.id]
     if task_id is not None:
         where.append(col(ActivityEntry.task_id) == task_id)
-    stmt = (
-        select(ActivityEntry)
-        .where(*where)
-        .order_by(col(ActivityEntry.occurred_at).desc(), col(ActivityEntry.id).desc())
-        .offset(offset)
-        .limit(limit)
+    rows, total = _newest_first(
+        session, ActivityEntry, where, col(ActivityEntry.occurred_at), offset=offset, limit=limit
     )
-    total_stmt: Any = select(func.count()).select_from(ActivityEntry).where(*where)
     entries = [
-        ActivityPublic.model_validate(e, update={"changes": json.loads(e.changes)})
-        for e in session.exec(stmt).all()
+        ActivityPublic.model_validate(e, update={"changes": json.loads(e.changes)}) for e in rows
     ]
-    return entries, int(session.exec(total_stmt).one())
+    return entries, total
 
 
 def list_notifications(
     *, session: Session, user: User, offset: int, limit: int, unread: bool | None = None
 ) -> tuple[list[NotificationPublic], int]:
+    read_at = col(Notification.read_at)
     where = [col(Notification.user_id) == user.id]
     if unread is not None:
-        where.append(
-            col(Notification.read_at).is_(None)
-            if unread
-            else col(Notification.read_at).is_not(None)
-        )
-    stmt = (
-        select(Notification)
-        .where(*where)
-        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
-        .offset(offset)
-        .limit(limit)
+        where.append(read_at.is_(None) if unread else read_at.is_not(None))
+    rows, total = _newest_first(
+        session, Notification, where, col(Notification.created_at), offset=offset, limit=limit
     )
-    total_stmt: Any = select(func.count()).select_from(Notification).where(*where)
-    items = [NotificationPublic.model_validate(n) for n in session.exec(stmt).all()]
-    return items, int(session.exec(total_stmt).one())
+    return [NotificationPublic.model_validate(n) for n in rows], total
 
 
 def mark_notification_read(
