@@ -5,7 +5,8 @@ from collections.abc import Awaitable, Callable
 
 from app.events.transport import Message
 
-Subscriber = Callable[[Message], Awaitable[object]]
+# A subscriber takes a batch, in publication order (Consumer.handle_batch).
+Subscriber = Callable[[list[Message]], Awaitable[object]]
 
 
 class InProcessBus:
@@ -24,6 +25,11 @@ class InProcessBus:
         return None
 
     async def publish(self, messages: list[Message]) -> None:
+        # Each subscriber gets its share of the batch at once, in order, so a consumer looks
+        # up and records duplicates once per batch, as it does behind Kafka.
+        shares: dict[Subscriber, list[Message]] = {}
         for message in messages:
             for subscriber in self._subscribers.get(message.topic, []):
-                await subscriber(message)
+                shares.setdefault(subscriber, []).append(message)
+        for subscriber, share in shares.items():
+            await subscriber(share)

@@ -39,7 +39,7 @@ class EventRuntime:
                     name, settings=settings, engine=engine, dead_letters=sink, hub=hub
                 )
                 for topic in consumer.topics:
-                    bus.subscribe(topic, consumer.handle)
+                    bus.subscribe(topic, consumer.handle_batch)
                 self.consumers.append(consumer)
         self.publisher = build_publisher(settings, bus)
         self.relay = OutboxRelay(
