@@ -7,13 +7,7 @@ set -euo pipefail
 if [[ -x /usr/bin/chromium ]]; then
   exit 0
 fi
-if [[ "$(id -u)" -ne 0 ]]; then
-  echo "chromium.sh: /usr/bin/chromium is missing; run as root or: apt-get install chromium" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -qq chromium >/dev/null 2>&1 || {
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq chromium >/dev/null
-}
+# shellcheck source=scripts/lib/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/apt.sh"
+apt_install chromium.sh chromium
 /usr/bin/chromium --version

@@ -7,14 +7,8 @@ set -euo pipefail
 if command -v redis-server >/dev/null 2>&1; then
   exit 0
 fi
-if [[ "$(id -u)" -ne 0 ]]; then
-  echo "redis.sh: redis-server is missing; run as root or: apt-get install redis-server" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -qq --no-install-recommends redis-server >/dev/null 2>&1 || {
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends redis-server >/dev/null
-}
+# shellcheck source=scripts/lib/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/apt.sh"
+apt_install redis.sh redis-server
 # Debian's package may start a system instance on 6379; the tests use their own.
 service redis-server stop >/dev/null 2>&1 || true
