@@ -168,12 +168,6 @@ def _iso(value: datetime) -> str:
     return value.isoformat()
 
 
-@dataclass
-class _Fields:
-    text: str
-    values: dict[str, Any] = field(default_factory=dict)
-
-
 def extract_fields(text: str, now: datetime) -> tuple[str, dict[str, Any]]:
     """Pulls tags, priority, reminder, repeat rule and due date out of text.
 
