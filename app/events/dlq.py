@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.consumers.dead_letters import DeadLetterRecord
 from app.core.db import utcnow
 from app.core.metrics import DLQ_DEPTH
-from app.events.outbox import OutboxMessage
+from app.events import outbox
 from app.events.schemas import TOPICS, dlq_topic
 from app.models.consumer_state import DeadLetter
 
@@ -63,19 +63,10 @@ def replay(*, session: Session, ids: list[int] | None = None, topic: str | None 
         row = session.get(DeadLetter, summary.id)
         assert row is not None
         record = DeadLetterRecord.model_validate_json(row.payload)
-        session.add(
-            OutboxMessage(
-                topic=record.source_topic,
-                key=record.key or "",
-                # The row id only has to be unique; consumers read the event id from the payload.
-                event_id=str(uuid.uuid4()),
-                payload=record.payload,
-                correlation_id=record.headers.get("correlation_id"),
-            )
-        )
+        # The outbox id only has to be unique; consumers read the event id from the payload.
+        outbox.enqueue(session, record.replay_message(), outbox_id=str(uuid.uuid4()))
         row.replayed_at = utcnow()
         session.add(row)
-    session.info["outbox_pending"] = bool(chosen)
     session.commit()
     return len(chosen)
 
