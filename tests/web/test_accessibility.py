@@ -130,7 +130,8 @@ def test_main_flow_works_when_only_keyboard_used(page: Page, live_server: LiveSe
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Tasks")).to_be_visible()
-    assert _focused(page) == "add-title"
+    add_title = page.locator("#add-title")
+    expect(add_title).to_be_focused()
 
     page.keyboard.type("water the plants")
     page.keyboard.press("Tab")
@@ -141,7 +142,9 @@ def test_main_flow_works_when_only_keyboard_used(page: Page, live_server: LiveSe
     item = task_item(page, "water the plants")
     expect(item.locator(".prio")).to_have_text("P1")
     expect(item.get_by_role("button", name=re.compile("^#garden"))).to_be_visible()
-    assert _focused(page) == "add-title"
+    # The list can show the task (over the live socket) before the add form's own answer
+    # arrives and moves focus back: wait for the focus, not for the row.
+    expect(add_title).to_be_focused()
 
     _tab_to(page, re.compile(r"^task-\d+-done$"))
     page.keyboard.press("Space")
