@@ -1,126 +1,183 @@
-"""Events through a real Kafka broker: sustained API writes per second with events on, and the
-end-to-end latency from commit to the audit record.
+"""Writes with events through a real Kafka broker, against their floors, in interleaved rounds.
 
-    uv run python -m bench.events [--writes 2000] [--clients 8]
+    uv run python -m bench.events [--rounds 3] [--writes 1200] [--profile write.txt]
 
 Runs PostgreSQL, a KRaft broker, the API (`taskflow serve`, Kafka transport) and the audit
-consumer (`taskflow consume audit`) as separate processes on loopback, then creates tasks through HTTP from concurrent clients.
-Latency is `activity.recorded_at - event occurred_at` (both taken from the same clock).
+consumer (`taskflow consume audit`) as separate processes on loopback. Each round measures:
+
+- creates/s from 8 HTTP clients, then the inserts-only floor on 8 psycopg connections;
+- creates/s from 1 client, then the floor on 1 connection;
+- commit -> audit record (`activity.recorded_at - occurred_at`, one clock) of the 8-client
+  creates, then Kafka's own end-to-end latency tool on the same broker;
+- creates/s from 8 clients against a second API started with WEB_CONCURRENCY=2.
+
+`--profile FILE` samples the API with py-spy during the first 8-client round and prints where
+its time goes (raw stacks are kept in FILE).
 """
 
 import argparse
-import os
+import json
 import signal
 import subprocess
-import sys
-import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from pathlib import Path
+from contextlib import ExitStack
 
-import httpx
 import psycopg
 
 from app.core import migrations
-from bench.common import percentile
+from bench.common import (
+    Figure,
+    Http,
+    Taskflow,
+    free_port,
+    percentile,
+    print_table,
+    run_parallel,
+    signup,
+    taskflow,
+)
+from bench.floors import broker_e2e_ms, floor_user, insert_rate
+from bench.profile import summarise
 from tests.services.kafka import KafkaBroker
-from tests.services.postgres import PostgresServer, _free_port
+from tests.services.postgres import PostgresServer
 
 
-@contextmanager
-def process(args: list[str], env: dict[str, str], port: int) -> Iterator[str]:
-    """A Taskflow process of its own (as deployed), waited on until /healthz answers."""
-    proc = subprocess.Popen(
-        [str(Path(sys.prefix) / "bin" / "taskflow"), *args],
-        env={**os.environ, **env},
+def app_writes(http: Http, path: str, clients: int, count: int) -> tuple[float, list[int]]:
+    """Creates per second from `clients` keep-alive connections; returns the task ids too."""
+
+    def create(i: int) -> int:
+        status, body, _ = http.request("POST", path, {"title": f"bench {i}", "priority": "P2"})
+        if status != 201:
+            raise RuntimeError(f"create answered {status}: {body[:200]!r}")
+        return int(json.loads(body)["id"])
+
+    ids, seconds = run_parallel(clients, count, create)
+    return count / seconds, ids
+
+
+def audit_latencies(url: str, task_ids: list[int], timeout: float = 300) -> list[float]:
+    """Waits until the audit consumer has recorded every create, then returns the lags (s)."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(url, autocommit=True) as conn:
+        while True:
+            rows = conn.execute(
+                "SELECT extract(epoch FROM recorded_at - occurred_at) FROM activity"
+                " WHERE event_type = 'created' AND task_id = ANY(%s)",
+                (task_ids,),
+            ).fetchall()
+            if len(rows) >= len(task_ids):
+                return [float(r[0]) for r in rows]
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"audit recorded {len(rows)} of {len(task_ids)} creates")
+            time.sleep(0.2)
+
+
+def py_spy(pid: int, out: str) -> "subprocess.Popen[bytes]":
+    return subprocess.Popen(
+        [
+            "uvx",
+            "py-spy",
+            "record",
+            "--pid",
+            str(pid),
+            "--rate",
+            "250",
+            "--format",
+            "raw",
+            "--output",
+            out,
+            "--nonblocking",
+            "--gil",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--writes", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--writes", type=int, default=1200, help="creates per 8-client round")
+    parser.add_argument("--single", type=int, default=300, help="creates per 1-client round")
+    parser.add_argument("--e2e-records", type=int, default=1000)
+    parser.add_argument("--profile", help="py-spy raw stacks of the API during a write round")
     args = parser.parse_args()
 
-    with PostgresServer() as pg, KafkaBroker() as broker:
+    writes8 = Figure("creates/s with events, 8 writers", "/s", "inserts only, 8 conns")
+    writes1 = Figure("creates/s with events, 1 writer", "/s", "inserts only, 1 conn")
+    audit_p50 = Figure("commit -> audit p50, 8 writers", "ms", "broker e2e p50")
+    audit_p99 = Figure("commit -> audit p99, 8 writers", "ms", "broker e2e p99")
+    workers = Figure("creates/s, 2 API workers vs 1", "/s", "1 worker, same round")
+    notes: list[str] = []
+
+    with PostgresServer() as pg, KafkaBroker() as broker, ExitStack() as stack:
         broker.start()
         url = pg.create_database("bench_events")
         migrations.upgrade(url)
+        floor_uid = floor_user(url)
         env = {
             "DATABASE_URL": url,
-            "JWT_SECRET": "bench-secret-that-is-long-enough-0123456789",
             "EVENT_TRANSPORT": "kafka",
             "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-            "LOG_LEVEL": "WARNING",
         }
-        api_port, audit_port = _free_port(), _free_port()
-        with (
-            process(["consume", "audit", "--port", str(audit_port)], env, audit_port),
-            process(["serve", "--port", str(api_port), "--no-migrate"], env, api_port) as base,
-            httpx.Client(base_url=base, timeout=30) as client,
-        ):
-            me = client.post(
-                "/api/auth/signup",
-                json={"email": "ev@example.com", "password": "bench-password", "name": "E"},
-            ).json()
-            headers = {"Authorization": f"Bearer {me['access_token']}"}
-            tasks_url = f"/api/{me['user']['id']}/tasks"
-            client.post(tasks_url, json={"title": "warm-up"}, headers=headers)
-            local = threading.local()
-
-            def write(i: int) -> int:
-                if not hasattr(local, "client"):
-                    local.client = httpx.Client(base_url=base, timeout=30)
-                response = local.client.post(
-                    tasks_url, json={"title": f"bench {i}", "priority": "P2"}, headers=headers
+        audit_port, api_port = free_port(), free_port()
+        stack.enter_context(
+            taskflow(["consume", "audit", "--port", str(audit_port)], env, audit_port)
+        )
+        api = stack.enter_context(
+            taskflow(["serve", "--port", str(api_port), "--no-migrate"], env, api_port)
+        )
+        user_id, token = signup(api.port, "bench@example.com")
+        path = f"/api/{user_id}/tasks"
+        http = Http(api.port, token)
+        second: Taskflow | None = None
+        try:
+            port2 = free_port()
+            second = stack.enter_context(
+                taskflow(
+                    ["serve", "--port", str(port2), "--no-migrate"],
+                    {**env, "WEB_CONCURRENCY": "2"},
+                    port2,
                 )
-                return int(response.status_code)
+            )
+        except RuntimeError as exc:
+            notes.append(f"WEB_CONCURRENCY=2: {exc}")
+        http2 = Http(second.port, token) if second else None
 
-            started = time.perf_counter()
-            with ThreadPoolExecutor(args.clients) as pool:
-                codes = list(pool.map(write, range(args.writes)))
-            elapsed = time.perf_counter() - started
-            assert all(code == 201 for code in codes), set(codes)
-            print(
-                f"writes: {args.writes} in {elapsed:.2f} s = {args.writes / elapsed:,.0f} writes/s ({args.clients} clients, events on)"
-            )
+        _, warm = app_writes(http, path, 8, 200)
+        audit_latencies(url, warm)
+        insert_rate(url, floor_uid, 8, 200)
+        for round_ in range(args.rounds):
+            profiler = py_spy(api.proc.pid, args.profile) if args.profile and round_ == 0 else None
+            rate, ids = app_writes(http, path, 8, args.writes)
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)
+                profiler.wait(timeout=60)
+            writes8.add(rate, insert_rate(url, floor_uid, 8, args.writes))
+            lags = audit_latencies(url, ids)
+            e2e_p50, e2e_p99 = broker_e2e_ms(broker, args.e2e_records)
+            audit_p50.add(percentile(lags, 50) * 1000, e2e_p50)
+            audit_p99.add(percentile(lags, 99) * 1000, e2e_p99)
 
-            deadline = time.monotonic() + 300
-            with psycopg.connect(url) as conn:
-                while True:
-                    (done,) = conn.execute("SELECT count(*) FROM activity").fetchone() or (0,)
-                    if done >= args.writes + 1 or time.monotonic() > deadline:
-                        break
-                    time.sleep(0.2)
-                drained = time.perf_counter() - started
-                rows = conn.execute(
-                    "SELECT extract(epoch FROM recorded_at - occurred_at) FROM activity WHERE event_type = 'created'"
-                ).fetchall()
-            latencies = [float(r[0]) for r in rows]
-            print(
-                f"audited: {len(latencies)} events; all consumed {drained:.2f} s after the first write"
-            )
-            print(
-                "commit -> audit record: "
-                f"p50 {percentile(latencies, 50) * 1000:.1f} ms  p99 {percentile(latencies, 99) * 1000:.1f} ms"
-                f"  max {max(latencies) * 1000:.1f} ms"
-            )
+            floor1 = insert_rate(url, floor_uid, 1, args.single)
+            rate1, ids = app_writes(http, path, 1, args.single)
+            writes1.add(rate1, floor1)
+            audit_latencies(url, ids)
+
+            if http2 is not None:
+                rate2, ids = app_writes(http2, path, 8, args.writes)
+                audit_latencies(url, ids)
+                rate1w, ids = app_writes(http, path, 8, args.writes)
+                audit_latencies(url, ids)
+                workers.add(rate2, rate1w)
+            print(f"round {round_ + 1}/{args.rounds} done", flush=True)
+
+    figures = [writes8, writes1, audit_p50, audit_p99]
+    if workers.app:
+        figures.append(workers)
+    print_table("Writes and events (PostgreSQL + Kafka)", figures, notes)
+    if args.profile:
+        summarise(args.profile)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
-"""Task listing latency through the HTTP stack on PostgreSQL, at 1k, 10k and 100k tasks.
+"""Task listing latency through HTTP on PostgreSQL at 1k, 10k and 100k tasks, against the same
+SQL replayed on a warm connection, in interleaved rounds.
 
-    uv run python -m bench.list_tasks [--sizes 1000,10000,100000] [--requests 200]
+    uv run python -m bench.list_tasks [--sizes 1000,10000,100000] [--rounds 3] [--requests 30]
 
-Seeds one user's tasks (among as many belonging to other users), then times realistic list
-queries (search + filter + sort + page) with a keep-alive HTTP client, and prints p50/p95/p99
-and the PostgreSQL plan of the slowest query shape.
+Seeds one user's tasks (among as many belonging to other users). For each realistic shape
+(search + filter + sort + page) the floor is the statements the app sends for that request,
+captured from the app's own service code in this process and replayed with psycopg; the app
+figure is a keep-alive HTTP GET against `taskflow serve` running as its own process.
 """
 
 import argparse
@@ -12,13 +14,20 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-import httpx
 import psycopg
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from app.core import migrations
-from bench.common import serve, summary_ms
-from tests.conftest import make_settings
+from app.core.db import make_engine
+from app.models.task_query import TaskQuery
+from app.models.user import User
+from app.services import tasks as task_service
+from bench.common import Figure, Http, free_port, percentile, print_table, signup, taskflow
+from bench.floors import replay_seconds
 from tests.services.postgres import PostgresServer
 
 WORDS = [
@@ -41,7 +50,7 @@ TAGS = ["work", "home", "errands", "health", "finance"]
 QUERIES: dict[str, dict[str, Any]] = {
     "first page (default sort)": {},
     "search + open + sort": {"q": "invoice", "status": "open", "sort": "priority,-due_at"},
-    "tag + priority + due sort": {"tag": "work", "priority": ["P1", "P2"], "sort": "due_at"},
+    "tag + priority + due sort": {"tag": ["work"], "priority": ["P1", "P2"], "sort": "due_at"},
     "overdue": {"overdue": "true", "sort": "due_at"},
     "due window + page 3": {
         "due_after": "2026-12-01T00:00:00Z",
@@ -101,51 +110,81 @@ def seed(url: str, user_id: uuid.UUID, count: int, rng: random.Random) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
+def app_statements(
+    engine: Engine, user_id: uuid.UUID, params: dict[str, Any]
+) -> list[tuple[str, Any]]:
+    """The statements the app's listing sends for these parameters (its user lookup aside)."""
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
+        captured.append((statement, parameters))
+
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        event.listen(engine, "before_cursor_execute", capture)
+        try:
+            task_service.list_tasks(
+                session=session, user=user, query=TaskQuery.model_validate(params)
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", capture)
+    return captured
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=30, help="per shape, side and round")
     args = parser.parse_args()
     rng = random.Random(7)
+    figures: list[Figure] = []
     with PostgresServer() as pg:
         url = pg.create_database("bench")
         migrations.upgrade(url)
-        settings = make_settings(url)
-        with serve(settings) as base, httpx.Client(base_url=base, timeout=30) as client:
-            signup = client.post(
-                "/api/auth/signup",
-                json={"email": "bench@example.com", "password": "bench-password", "name": "B"},
-            )
-            me = signup.json()
-            user_id = uuid.UUID(me["user"]["id"])
-            headers = {"Authorization": f"Bearer {me['access_token']}"}
+        engine = make_engine(url)
+        port = free_port()
+        with (
+            taskflow(["serve", "--port", str(port), "--no-migrate"], {"DATABASE_URL": url}, port),
+            psycopg.connect(url) as floor_conn,
+        ):
+            user, token = signup(port, "bench@example.com")
+            user_id = uuid.UUID(user)
+            http = Http(port, token)
             seeded = 0
             for size in (int(s) for s in args.sizes.split(",")):
                 seed(url, uuid.uuid4(), size - seeded, rng)  # other users' tasks, as many
                 seed(url, user_id, size - seeded, rng)
                 seeded = size
-                print(f"\n== {size:,} tasks for the user (and {size:,} for others)")
-                for name, params in QUERIES.items():
-                    samples = []
-                    for _ in range(args.requests):
-                        response = client.get(
-                            f"/api/{user_id}/tasks", params=params, headers=headers
-                        )
-                        assert response.status_code == 200, response.text
-                        samples.append(response.elapsed.total_seconds())
-                    print(
-                        f"  {name:28} {summary_ms(samples)}  total={response.headers['X-Total-Count']}"
+                label = f"{size // 1000}k" if size >= 1000 else str(size)
+                shapes = {
+                    name: (
+                        f"/api/{user_id}/tasks?{urlencode(params, doseq=True)}",
+                        app_statements(engine, user_id, params),
+                        Figure(f"list {label}, {name}: p50", "ms", "same SQL p50"),
+                        Figure(f"list {label}, {name}: p95", "ms", "same SQL p95"),
                     )
-        with psycopg.connect(url, autocommit=True) as conn:
-            plan = conn.execute(
-                "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM tasks WHERE user_id = %s AND completed = false"
-                " AND to_tsvector('english', title || ' ' || description) @@ websearch_to_tsquery('english', 'invoice')"
-                " ORDER BY priority, (due_at IS NULL), due_at DESC, id LIMIT 50",
-                (user_id,),
-            ).fetchall()
-            print("\nPlan of 'search + open + sort' at the largest size:")
-            for (line,) in plan:
-                print("  " + line)
+                    for name, params in QUERIES.items()
+                }
+                for _ in range(args.rounds):
+                    for path, statements, p50, p95 in shapes.values():
+                        app = [_get(http, path) for _ in range(args.requests)]
+                        floor = replay_seconds(floor_conn, statements, args.requests)
+                        p50.add(percentile(app, 50) * 1000, percentile(floor, 50) * 1000)
+                        p95.add(percentile(app, 95) * 1000, percentile(floor, 95) * 1000)
+                for _, _, p50, p95 in shapes.values():
+                    figures += [p50, p95]
+                print(f"{size:,} tasks done", flush=True)
+        engine.dispose()
+    print_table("Task listing (PostgreSQL, HTTP keep-alive vs the same SQL)", figures)
+
+
+def _get(http: Http, path: str) -> float:
+    status, body, seconds = http.get(path)
+    if status != 200:
+        raise RuntimeError(f"list answered {status}: {body[:200]!r}")
+    return seconds
 
 
 if __name__ == "__main__":

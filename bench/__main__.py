@@ -1,0 +1,13 @@
+"""Every benchmark of the performance note, one after another (docs/performance.md).
+
+uv run python -m bench
+"""
+
+import sys
+
+from bench import embedded, events, list_tasks
+
+if __name__ == "__main__":
+    sys.argv = sys.argv[:1]
+    for benchmark in (events, embedded, list_tasks):
+        benchmark.main()

@@ -1,0 +1,110 @@
+"""The embedded default (SQLite, in-process bus): creates/s at 8 writers and how far the
+in-process audit consumer lags behind, in rounds.
+
+    uv run python -m bench.embedded [--rounds 3] [--writes 1200]
+
+The lag is `activity.recorded_at - occurred_at` of each create (both from one clock). Its goal is
+absolute (p99 under 100 ms), so the floor column shows SQLite's own inserts-only rate instead.
+"""
+
+import argparse
+import sqlite3
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from app.core import migrations
+from bench.common import (
+    Figure,
+    Http,
+    free_port,
+    percentile,
+    print_table,
+    run_parallel,
+    signup,
+    taskflow,
+)
+from bench.events import app_writes
+from bench.floors import OUTBOX_PAYLOAD, OUTBOX_ROWS_PER_CREATE
+
+
+def audit_lags(db: Path, task_ids: list[int], timeout: float = 300) -> list[float]:
+    deadline = time.monotonic() + timeout
+    marks = ",".join("?" * len(task_ids))
+    with sqlite3.connect(db) as conn:
+        while True:
+            rows = conn.execute(
+                "SELECT (julianday(recorded_at) - julianday(occurred_at)) * 86400.0 FROM activity"
+                f" WHERE event_type = 'created' AND task_id IN ({marks})",
+                task_ids,
+            ).fetchall()
+            if len(rows) >= len(task_ids):
+                return [float(r[0]) for r in rows]
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"audit recorded {len(rows)} of {len(task_ids)} creates")
+            time.sleep(0.2)
+
+
+def sqlite_insert_rate(db: Path, user_id: str, writers: int, count: int) -> float:
+    """The rows of a create through the sqlite3 module, one transaction each, with the app's
+    pragmas (WAL, busy timeout); SQLite serialises writers, so this is the file's own ceiling."""
+    local = threading.local()
+
+    def create(i: int) -> None:
+        if not hasattr(local, "conn"):
+            local.conn = sqlite3.connect(db, timeout=5, isolation_level=None)
+            local.conn.execute("PRAGMA journal_mode=WAL")
+        conn: sqlite3.Connection = local.conn
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO tasks (user_id, title, description, completed, priority, created_at,"
+            " updated_at, reminder_sent) VALUES (?, ?, '', 0, 'P2', datetime('now'),"
+            " datetime('now'), 0)",
+            (user_id, f"floor {i}"),
+        )
+        for topic in ("task-events", "task-updates")[:OUTBOX_ROWS_PER_CREATE]:
+            conn.execute(
+                "INSERT INTO outbox (topic, key, event_id, payload, created_at, published_at,"
+                " attempts) VALUES (?, ?, ?, ?, datetime('now'), datetime('now'), 0)",
+                (topic, user_id, str(uuid.uuid4()), OUTBOX_PAYLOAD),
+            )
+        conn.execute("COMMIT")
+
+    _, seconds = run_parallel(writers, count, create)
+    return count / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--writes", type=int, default=1200)
+    args = parser.parse_args()
+
+    writes = Figure("embedded creates/s, 8 writers", "/s", "sqlite3 inserts only, 8 threads")
+    lag_p50 = Figure("embedded audit lag p50, 8 writers", "ms", "goal: p99 < 100 ms")
+    lag_p99 = Figure("embedded audit lag p99, 8 writers", "ms", "goal: p99 < 100 ms")
+    with tempfile.TemporaryDirectory(prefix="taskflow-bench-") as tmp:
+        db = Path(tmp) / "taskflow.db"
+        url = f"sqlite:///{db}"
+        migrations.upgrade(url)
+        port = free_port()
+        with taskflow(["serve", "--port", str(port), "--no-migrate"], {"DATABASE_URL": url}, port):
+            user_id, token = signup(port, "embedded@example.com")
+            http = Http(port, token)
+            path = f"/api/{user_id}/tasks"
+            floor_uid = uuid.UUID(user_id).hex  # SQLAlchemy stores SQLite UUIDs as 32 hex digits
+            audit_lags(db, app_writes(http, path, 8, 200)[1])
+            for round_ in range(args.rounds):
+                rate, ids = app_writes(http, path, 8, args.writes)
+                lags = audit_lags(db, ids)
+                writes.add(rate, sqlite_insert_rate(db, floor_uid, 8, args.writes))
+                lag_p50.add(percentile(lags, 50) * 1000)
+                lag_p99.add(percentile(lags, 99) * 1000)
+                print(f"round {round_ + 1}/{args.rounds} done", flush=True)
+    print_table("Embedded default (SQLite, in-process events)", [writes, lag_p50, lag_p99])
+
+
+if __name__ == "__main__":
+    main()
