@@ -7,11 +7,20 @@ libraries behind app.chat.parsing.dates and .recurrence.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any, Literal
 
-from app.chat.parsing.dates import finalize, find_date, read_date, read_range
-from app.chat.parsing.recurrence import find_recurrence, first_occurrence, read_recurrence
+from app.chat.parsing.dates import finalize, read_date, read_range
+from app.chat.parsing.quick_add import (
+    AMOUNT,
+    HASH_TAG,
+    PRIORITY_CODE,
+    PRIORITY_WORD,
+    minutes_of,
+    priority_number,
+    read_quick_add,
+)
+from app.chat.parsing.recurrence import read_recurrence
 
 TaskAction = Literal["complete", "reopen", "delete", "update"]
 
@@ -60,59 +69,9 @@ class NotUnderstood:
 
 Command = AddTask | ListTasks | ActOnTask | TagCommand | Help | NotUnderstood
 
-_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "ten": 10,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty-five": 45,
-}
-_UNIT_MINUTES = {"m": 1, "min": 1, "h": 60, "hr": 60, "hour": 60, "d": 1440, "day": 1440}
-_AMOUNT = (
-    r"(?P<amount>half an hour|(\d+|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|"
-    r"forty-five)\s*(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?))"
-)
-_REMINDER = re.compile(
-    rf"[,;]?\s*(and\s+)?(remind me|reminder|send me a reminder|notify me|ping me|alert me)\s+"
-    rf"({_AMOUNT}\s+(before|ahead|early|earlier|in advance)|(?P<daybefore>the day before)|"
-    r"(?P<attime>at the time|when it'?s due|on time))",
-    re.IGNORECASE,
-)
-_REMINDER_WITH = re.compile(
-    rf"[,;]?\s*with an?\s+{_AMOUNT.replace('s*', 's*-?')}\s+reminder", re.IGNORECASE
-)
-_TAG = re.compile(r"(?<![\w&])#([\w][\w\-/]*)")
-_PRIORITY_WORDS = {
-    "p1": "P1",
-    "p2": "P2",
-    "p3": "P3",
-    "p4": "P4",
-    "urgent": "P1",
-    "asap": "P1",
-    "critical": "P1",
-    "high": "P1",
-    "highest": "P1",
-    "top": "P1",
-    "important": "P2",
-    "medium": "P3",
-    "normal": "P3",
-    "low": "P4",
-    "lowest": "P4",
-}
-_PRIORITY = re.compile(
-    r"[,;]?\s*\b(with\s+)?(priority\s*(?P<num>[1-4])|priority\s+(?P<word1>high|medium|low|urgent)|"
-    r"(?P<word2>high|top|medium|normal|low)[\s-]+priority|(?P<code>p[1-4])|"
-    r"(?P<flag>urgent|asap|critical))\b",
-    re.IGNORECASE,
-)
+# List filters read priorities and tags the way quick add does.
+_PRIORITIES = (PRIORITY_CODE, PRIORITY_WORD)
+_TAG = HASH_TAG
 _ADD_PREFIX = re.compile(
     r"^(please\s+)?(can you\s+|could you\s+)?((add|create|make|new|put|schedule|set up)"
     r"(\s+(a|an|another|the))?(\s+new)?(\s+(task|todo|to-do|item|reminder|entry))?"
@@ -121,47 +80,24 @@ _ADD_PREFIX = re.compile(
     r"todo\s*:|task\s*:)\s+",
     re.IGNORECASE,
 )
-_TRAILING = re.compile(r"[\s,;:.!-]+$|\s+(and|to my list|to my tasks|to the list)$", re.IGNORECASE)
-
-
-def _minutes(amount: str, unit: str | None) -> int:
-    amount = amount.lower()
-    if amount == "half an hour" or unit is None:
-        return 30
-    amount = amount[: len(amount) - len(unit)].strip()
-    number = int(amount) if amount.isdigit() else _NUMBERS[amount]
-    unit = unit.lower().rstrip("s")
-    if unit.startswith("week"):
-        return number * 10080
-    return number * _UNIT_MINUTES.get(unit, _UNIT_MINUTES.get(unit[:3], 1))
-
-
-def _reminder(match: re.Match[str]) -> int:
-    groups = match.groupdict()
-    if groups.get("daybefore"):
-        return 1440
-    if groups.get("attime"):
-        return 0
-    return _minutes(groups["amount"], groups["unit"])
 
 
 def priority_of(match: re.Match[str]) -> str:
-    if match.group("num"):
-        return f"P{match.group('num')}"
-    word = (
-        match.group("word1") or match.group("word2") or match.group("code") or match.group("flag")
-    )
-    return _PRIORITY_WORDS[word.lower()]
+    return f"P{priority_number(match)}"
 
 
-def _clean_title(text: str) -> str:
+def _find_priority(text: str) -> str | None:
+    found = PRIORITY_CODE.search(text) or PRIORITY_WORD.search(text)
+    return priority_of(found) if found else None
+
+
+def _strip_prefix(text: str) -> str:
     text = " ".join(text.split())
     previous = None
     while previous != text:
         previous = text
         text = _ADD_PREFIX.sub("", text)
-        text = _TRAILING.sub("", text).strip()
-    return text.strip("\"' :;,-")
+    return text
 
 
 def _iso(value: datetime) -> str:
@@ -169,38 +105,12 @@ def _iso(value: datetime) -> str:
 
 
 def extract_fields(text: str, now: datetime) -> tuple[str, dict[str, Any]]:
-    """Pulls tags, priority, reminder, repeat rule and due date out of text.
+    """Reads text with the quick-add grammar (chat words for priority included).
 
-    Returns the rest (the title) and the fields found, as add_task/update_task arguments.
+    Returns the title and the fields found, as add_task/update_task arguments.
     """
-    values: dict[str, Any] = {}
-    if match := _REMINDER.search(text) or _REMINDER_WITH.search(text):
-        values["remind_before_minutes"] = _reminder(match)
-        text = text[: match.start()] + " " + text[match.end() :]
-    tags = [name for name in _TAG.findall(text)]
-    if tags:
-        values["tags"] = list(dict.fromkeys(tags))
-        text = _TAG.sub(" ", text)
-    if match := _PRIORITY.search(text):
-        values["priority"] = priority_of(match)
-        text = text[: match.start()] + " " + text[match.end() :]
-    words = text.split()
-    recurrence = find_recurrence(words, now)
-    at: time | None = None
-    if recurrence is not None:
-        values["recurrence"] = recurrence.rule
-        at = recurrence.at
-        words = words[: recurrence.start] + words[recurrence.end :]
-    found = find_date(words, now)
-    if found is not None:
-        values["due_at"] = _iso(finalize(found.value, found.has_time))
-        words = words[: found.start] + words[found.end :]
-    elif recurrence is not None:
-        default = finalize(now, False).time()
-        values["due_at"] = _iso(first_occurrence(recurrence.rule, now, at or default))
-    if "remind_before_minutes" in values and "due_at" not in values:
-        values.pop("remind_before_minutes")
-    return _clean_title(" ".join(words)), values
+    parsed = read_quick_add(_strip_prefix(text), now, priority_words=True)
+    return parsed.title, parsed.task_fields()
 
 
 def _ref(text: str) -> TaskRef:
@@ -283,13 +193,14 @@ def _list_args(text: str, now: datetime) -> dict[str, Any]:
             body = pattern.sub(" ", body)
             break
     priorities = []
-    for found_priority in _PRIORITY.finditer(body):
-        priorities.append(priority_of(found_priority))
+    for pattern in _PRIORITIES:
+        priorities += [priority_of(found) for found in pattern.finditer(body)]
     for extra in re.finditer(r"\b(?:and|or|,)\s*(p[1-4])\b", body, re.IGNORECASE):
         priorities.append(extra.group(1).upper())
     if priorities:
         args["priority"] = sorted(set(priorities))
-        body = _PRIORITY.sub(" ", body)
+        for pattern in _PRIORITIES:
+            body = pattern.sub(" ", body)
     tags = _TAG.findall(body)
     body = _TAG.sub(" ", body) if tags else body
     if match := _TAGGED.search(body):
@@ -407,7 +318,7 @@ _TAG_REMOVE = re.compile(
     re.I,
 )
 _REMIND_TASK = re.compile(
-    rf"^(remind me (about|of)|set (a|the) reminder (for|on))\s+(?P<ref>.+?)\s+{_AMOUNT}\s+"
+    rf"^(remind me (about|of)|set (a|the) reminder (for|on))\s+(?P<ref>.+?)\s+{AMOUNT}\s+"
     r"(before|ahead|early|in advance)$",
     re.I,
 )
@@ -439,16 +350,16 @@ def _update(text: str, now: datetime) -> ActOnTask | None:
     if match := _CLEAR_DUE.match(text):
         return ActOnTask("update", _ref(match.group("ref")), {"due_at": None})
     if match := _REMIND_TASK.match(text):
-        minutes = _minutes(match.group("amount"), match.group("unit"))
+        minutes = minutes_of(match.group("amount"), match.group("unit"))
         return ActOnTask("update", _ref(match.group("ref")), {"remind_before_minutes": minutes})
     for pattern in _PRIORITY_SET:
         if set_match := pattern.match(text):
             groups = set_match.groupdict()
             if groups.get("p") is None:
                 return ActOnTask("update", _ref(groups["ref"]), {"priority": "P1"})
-            found = _PRIORITY.search(groups["p"]) or _PRIORITY.search(f"{groups['p']} priority")
+            found = _find_priority(groups["p"]) or _find_priority(f"{groups['p']} priority")
             if found:
-                return ActOnTask("update", _ref(groups["ref"]), {"priority": priority_of(found)})
+                return ActOnTask("update", _ref(groups["ref"]), {"priority": found})
     for pattern in _TAG_ADD:
         if tag_match := pattern.match(text):
             return ActOnTask(

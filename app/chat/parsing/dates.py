@@ -35,6 +35,8 @@ _HAS_TIME = re.compile(
 _LEADING_FILLER = re.compile(r"^(due\s+|by\s+)+", re.IGNORECASE)
 _BARE_HOUR = re.compile(r"\bat (\d{1,2})\b(?!\s*(:|am|pm|[ap]\.m\.))", re.IGNORECASE)
 _END_OF = re.compile(r"^(by\s+|due\s+|on\s+|at\s+)?(the\s+)?end\s+of\s+(the\s+)?(week|month|year)$")
+# Todoist's reading: "next week" is the coming Monday (weeks run Monday to Sunday).
+_NEXT_WEEK = re.compile(r"^(by\s+|due\s+|on\s+|for\s+)?next\s+week$")
 _DAY_OF_MONTH = re.compile(r"^(by\s+|due\s+|on\s+)?(the\s+)?(\d{1,2})(st|nd|rd|th)$")
 _TIME_SUFFIX = re.compile(r"^(.*?)\s+(at\s+)?(\d{1,2}(:\d{2})?\s*(am|pm)|\d{1,2}:\d{2}|noon)$")
 
@@ -82,6 +84,8 @@ def _gaps(phrase: str, now: datetime) -> datetime | None:
         else:
             day = start.replace(month=12, day=31)
         return _with_time(phrase, day, now)
+    if _NEXT_WEEK.match(head):
+        return _with_time(phrase, start + timedelta(days=7 - start.weekday()), now)
     if dom := _DAY_OF_MONTH.match(head):
         number = int(dom.group(3))
         if not 1 <= number <= 31:

@@ -8,13 +8,37 @@ from dateutil.rrule import rrulestr
 from recurrent.event_parser import RecurringEvent  # type: ignore[import-untyped]
 
 _TRIGGER = re.compile(
-    r"^(every|each|daily|weekly|monthly|yearly|annually|fortnightly|biweekly)$", re.IGNORECASE
+    r"^(every|each|daily|weekly|monthly|yearly|annually|fortnightly|biweekly|last)$",
+    re.IGNORECASE,
 )
 _ALIASES = {
     "annually": "yearly",
     "fortnightly": "every 2 weeks",
     "biweekly": "every 2 weeks",
 }
+_DAY_NAMES = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+)
+# Todoist's grammar where recurrent reads otherwise: an ordinal weekday is that weekday of
+# the month ("every 2nd tuesday"), "every last day" is the month's last day, a workday is a
+# weekday and "every 15th" is a day of the month.
+_REWRITES = (
+    (
+        re.compile(
+            rf"^(every|each) (1st|first|2nd|second|3rd|third|4th|fourth|last) ({_DAY_NAMES})\b"
+            r"(?! of)"
+        ),
+        r"\1 \2 \3 of the month",
+    ),
+    (re.compile(r"^(every|each) last day\b(?! of)"), r"\1 last day of the month"),
+    (re.compile(r"^(every|each) work ?days?\b"), r"\1 weekday"),
+    (
+        re.compile(r"^(every|each) (\d{1,2}(st|nd|rd|th))(?! (day|week|month|year))\b"),
+        r"every month on the \2",
+    ),
+    (re.compile(r"^last day of (every|each) month\b"), "every last day of the month"),
+)
 # Parts of a rule the due time carries instead.
 _TIME_PARTS = re.compile(r"^(BYHOUR|BYMINUTE|BYSECOND)=")
 _ORDER = ("FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL")
@@ -47,6 +71,8 @@ def _canonical(raw: str) -> tuple[str, time | None]:
 def read_recurrence(phrase: str, now: datetime) -> tuple[str, time | None] | None:
     text = " ".join(phrase.lower().split()).strip(" ,.")
     text = _ALIASES.get(text.split(" ")[0], text.split(" ")[0]) + text[len(text.split(" ")[0]) :]
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
     event = RecurringEvent(now_date=now.replace(tzinfo=None))
     result = event.parse(text)
     if not event.is_recurring or not isinstance(result, str) or "FREQ=" not in result:
@@ -63,7 +89,12 @@ def find_recurrence(words: list[str], now: datetime) -> FoundRecurrence | None:
     """The shortest phrase from a trigger word that reads as the same rule as the longest."""
     starts = [i for i, w in enumerate(words) if _TRIGGER.match(w.strip(",."))]
     # "every"/"each" phrases first: "weekly planning every monday" repeats on Mondays.
-    starts.sort(key=lambda i: words[i].lower() not in {"every", "each"})
+    starts.sort(
+        key=lambda i: (
+            words[i].lower() not in {"every", "each"}
+            and " ".join(words[i : i + 4]).lower() not in {"last day of every", "last day of each"}
+        )
+    )
     for start in starts:
         best: tuple[str, time | None] | None = None
         best_end = start
@@ -76,6 +107,10 @@ def find_recurrence(words: list[str], now: datetime) -> FoundRecurrence | None:
             elif read == best:
                 best_end = end
         if best is not None:
+            # The rewrites make "of the month" optional; it still belongs to the phrase.
+            tail = " ".join(words[best_end : best_end + 3]).lower().strip(",.")
+            if tail in {"of the month", "of every month", "of each month"}:
+                best_end += 3
             return FoundRecurrence(best[0], best[1], start, best_end)
     return None
 
