@@ -6,8 +6,6 @@ from pathlib import Path
 # Pulumi runs this directory as a script; the repo root must be importable for `infra`/`stacks`.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from infra.config import load_config
-from infra.program import deploy
-from stacks import plan_for
+from infra.stack_program import run
 
-deploy(plan_for(load_config()))
+run()

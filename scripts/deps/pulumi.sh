@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Build the Pulumi CLI, its Python language host and the Kubernetes resource provider from
-# Go modules, into a cache outside the repo.
+# Build the Pulumi CLI and the Kubernetes resource provider from Go modules, into a cache
+# outside the repo.
 #
-#   bash scripts/deps/pulumi.sh        # prints the bin directory on stdout
+#   bash scripts/deps/pulumi.sh              # prints the bin directory on stdout
+#   bash scripts/deps/pulumi.sh --installed  # the same if built, else exit 1 (no build)
 #
 # Cache: ${TASKFLOW_CACHE:-$HOME/.cache/taskflow}/pulumi-<version>/bin/
-#          pulumi  pulumi-language-python  pulumi-language-python-exec
-#          pulumi-resource-kubernetes
+#          pulumi  pulumi-resource-kubernetes
 # Idempotent: exits at once when bin/ is complete (bin/ is moved into place last). Finished
 # parts are kept in pulumi-<version>/.parts/, so a rerun after a failure rebuilds only what
 # is missing. Logs (and build times) go to stderr and to pulumi-<version>/build.log.
+#
+# No Python language host is built: its Go module is not served by the proxy at any
+# version, and the program runs through the Automation API with an inline program instead
+# (python -m infra.deploy; docs/adr/0701-deploy-through-the-automation-api.md), where the
+# CLI talks to a language runtime inside the Python process.
 #
 # Routes (what the Go module proxy serves here; every version below was checked):
 # - CLI: package github.com/pulumi/pulumi/pkg/v3/cmd/pulumi at v3.274.1 (pkg v3.272.0, the
@@ -17,16 +22,10 @@
 #   replace directives), so a throw-away wrapper module (scripts/deps/pulumi/cli.go.mod)
 #   requires pkg and sdk and copies pkg's clipboard replace. The version is stamped with
 #   -ldflags (the Python automation API reads it).
-# - Python language host: its module (github.com/pulumi/pulumi/sdk/python/cmd/
-#   pulumi-language-python/v3) is not served by the proxy at any version, so its single
-#   non-test source file, main.go, is taken from a git clone of the pulumi repository
-#   (PULUMI_GIT_DIR, default: the mirror at /work/.mirror/pulumi+pulumi/repo) at a pinned
-#   commit and compiled inside the same wrapper module, against pkg/sdk v3.274.1.
-#   pulumi-language-python-exec is a Python script shipped in the sdk module
-#   (python/cmd/); it is copied next to the host binary, where the host looks for it.
 # - Kubernetes provider: github.com/pulumi/pulumi-kubernetes/provider/v4 is served only
-#   as v4.0.0-20260115033456-f47bc2d6f199, the commit tagged v4.25.0 (v4.34.2, the PyPI
-#   pulumi-kubernetes of uv.lock, is not). Its cmd/pulumi-resource-kubernetes embeds
+#   as v4.0.0-20260115033456-f47bc2d6f199, the commit tagged v4.25.0 (v4.32.0's commit and
+#   v4.34.2 are refused), so PyPI pulumi-kubernetes is pinned to 4.25.0 in pyproject.toml.
+#   Its cmd/pulumi-resource-kubernetes embeds
 #   schema-embed.json and terraform-mapping-embed.json, which `go generate` writes and the
 #   module zip lacks; we generate them from schema.json / terraform-mapping.json (the
 #   schema's version set, as upstream's generate.go does) and serve them with our own
@@ -35,16 +34,10 @@
 #   own pkg/sdk v3.215.0 stands in (v4.22.2; v4.29.0 pulls sdk v3.226.0, which pkg v3.215.0
 #   does not compile against).
 #
-# Cold build times here (2 shared cores, empty module cache): CLI + language host 606 s
-# (module download + tidy about 60 s of it), Kubernetes provider about 8-14 min (479 s with
-# part of its dependencies already compiled). Sizes: pulumi 117 MiB, pulumi-language-python
-# 35 MiB, pulumi-resource-kubernetes 155 MiB (stripped).
+# Build times: see docs/adr/0701-deploy-through-the-automation-api.md.
 set -euo pipefail
 
 PULUMI_VERSION="3.274.1"
-# Commit of github.com/pulumi/pulumi whose sdk/python/cmd/pulumi-language-python/main.go
-# is built (the newest one in the mirror; it compiles against pkg/sdk v3.274.1).
-LANGUAGE_PYTHON_COMMIT="1b5949891b3cefcb9974752b24a5ecef0acc86c8"
 K8S_PROVIDER_MODULE="github.com/pulumi/pulumi-kubernetes/provider/v4"
 K8S_PROVIDER_PSEUDO="v4.0.0-20260115033456-f47bc2d6f199"
 K8S_PROVIDER_VERSION="4.25.0"
@@ -52,11 +45,13 @@ K8S_SDK_STAND_IN="v4.22.2"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 templates="${here}/pulumi"
+# shellcheck source=scripts/deps/kube/gomod.sh
+source "${here}/kube/gomod.sh"
 cache_root="${TASKFLOW_CACHE:-${HOME}/.cache/taskflow}"
 dest="${cache_root}/pulumi-${PULUMI_VERSION}"
 bin="${dest}/bin"
 parts="${dest}/.parts"
-names=(pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-kubernetes)
+names=(pulumi pulumi-resource-kubernetes)
 
 complete() {
   local n
@@ -67,6 +62,8 @@ if complete; then
   echo "${bin}"
   exit 0
 fi
+# --installed: only say whether it is built (exit 1 when not); never build.
+[[ "${1:-}" != --installed ]] || exit 1
 
 mkdir -p "${dest}"
 log() { printf '[pulumi.sh] %s\n' "$*" | tee -a "${dest}/build.log" >&2; }
@@ -91,54 +88,27 @@ trap 'rm -rf "${work}"' EXIT
 total_start="$(date +%s)"
 log "building pulumi v${PULUMI_VERSION} + kubernetes provider v${K8S_PROVIDER_VERSION} with $(go version)"
 
-mod_field() { # mod_field FIELD <json>: a string field of `go mod download -json`
-  sed -n "s/^[[:space:]]*\"$1\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" <<<"$2"
-}
-
-# --- CLI and Python language host: one wrapper module, one shared build cache ----------
-build_pulumi_and_host() {
-  if [[ -x "${parts}/pulumi" && -x "${parts}/pulumi-language-python" \
-    && -x "${parts}/pulumi-language-python-exec" ]]; then
-    return 0
-  fi
-  local git_dir="${PULUMI_GIT_DIR:-/work/.mirror/pulumi+pulumi/repo}" start sdk_info sdk_dir
-  if ! git --git-dir="${git_dir}" cat-file -e \
-    "${LANGUAGE_PYTHON_COMMIT}:sdk/python/cmd/pulumi-language-python/main.go" 2>/dev/null; then
-    log "no pulumi git repository with commit ${LANGUAGE_PYTHON_COMMIT} at ${git_dir}"
-    log "(the language host's Go module is not served by the proxy; set PULUMI_GIT_DIR)"
-    return 1
-  fi
+# --- CLI ---------------------------------------------------------------------------------
+build_cli() {
+  [[ -x "${parts}/pulumi" ]] && return 0
+  local start w="${work}/pulumi"
   start="$(date +%s)"
-  local w="${work}/pulumi"
-  mkdir -p "${w}/langhost"
+  mkdir -p "${w}"
   sed "s/@PULUMI_VERSION@/${PULUMI_VERSION}/g" "${templates}/cli.go.mod" >"${w}/go.mod"
   cp "${templates}/tools.go" "${w}/tools.go"
-  git --git-dir="${git_dir}" show \
-    "${LANGUAGE_PYTHON_COMMIT}:sdk/python/cmd/pulumi-language-python/main.go" \
-    >"${w}/langhost/main.go"
-  local ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}"
   (
     cd "${w}"
-    log "go mod tidy (CLI + language host)"
+    log "go mod tidy (CLI)"
     go mod tidy >&2
-    log "go build pulumi"
-    nice -n 10 go build -trimpath -ldflags "${ldflags}" -o "${w}/pulumi" \
-      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
-    log "go build pulumi-language-python ($(($(date +%s) - start))s so far)"
-    nice -n 10 go build -trimpath -ldflags "${ldflags}" -o "${w}/pulumi-language-python" \
-      ./langhost >&2
+    log "go build pulumi ($(($(date +%s) - start))s so far)"
+    nice -n 10 go build -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}" \
+      -o "${w}/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
   )
-  sdk_info="$(go mod download -json "github.com/pulumi/pulumi/sdk/v3@v${PULUMI_VERSION}")"
-  sdk_dir="$(mod_field Dir "${sdk_info}")"
-  install -m 0755 "${sdk_dir}/python/cmd/pulumi-language-python-exec" \
-    "${w}/pulumi-language-python-exec"
   "${w}/pulumi" version >/dev/null
   cp "${w}/go.mod" "${w}/go.sum" "${dest}/" 2>/dev/null || true
-  local n
-  for n in pulumi pulumi-language-python-exec pulumi-language-python; do
-    mv -f "${w}/${n}" "${parts}/${n}"
-  done
-  log "built CLI + language host in $(($(date +%s) - start))s"
+  mv -f "${w}/pulumi" "${parts}/pulumi"
+  log "built CLI in $(($(date +%s) - start))s"
 }
 
 # --- Kubernetes provider -----------------------------------------------------------------
@@ -152,16 +122,11 @@ build_kubernetes() {
     log "go mod download ${K8S_PROVIDER_MODULE}@${K8S_PROVIDER_PSEUDO} failed"
     return 1
   }
-  pdir="$(mod_field Dir "${info}")"
-  pmod="$(mod_field GoMod "${info}")"
-  go_version="$(awk '$1 == "go" { print $2; exit }' "${pmod}")"
+  pdir="$(gomod_field Dir "${info}")"
+  pmod="$(gomod_field GoMod "${info}")"
+  go_version="$(gomod_go_version "${pmod}")"
   # The provider's replace directives, minus the ones pointing into its own repository.
-  replaces="$(awk '
-    /^replace[[:space:]]*\(/ { inblock = 1; next }
-    inblock && /^\)/ { inblock = 0; next }
-    inblock { sub(/\/\/.*/, ""); if ($0 ~ /=>/) print "replace " $0; next }
-    /^replace[[:space:]]/ { sub(/\/\/.*/, ""); print }
-  ' "${pmod}" | grep -v '=> *\.' || true)"
+  replaces="$(gomod_replaces "${pmod}" | grep -v '=> *\.' || true)"
   mkdir -p "${w}"
   cat >"${w}/go.mod" <<MOD
 module taskflow.local/pulumi-resource-kubernetes
@@ -196,7 +161,7 @@ MOD
   log "built kubernetes provider in $(($(date +%s) - start))s"
 }
 
-build_pulumi_and_host
+build_cli
 build_kubernetes
 
 # Everything is built: assemble bin/ aside and move it into place last.

@@ -1,5 +1,5 @@
-// Wrapper module for scripts/deps/pulumi.sh: builds the Pulumi CLI (from pkg) and the Python
-// language host (langhost/main.go, taken from the pulumi repository) against one pkg/sdk.
+// Wrapper module for scripts/deps/pulumi.sh: builds the Pulumi CLI (from pkg) against one
+// pkg/sdk version.
 module taskflow.local/pulumi
 
 go 1.26.6

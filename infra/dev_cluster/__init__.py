@@ -1,0 +1,1 @@
+"""Deploying the program to the local dev cluster (scripts/dev-cluster)."""
