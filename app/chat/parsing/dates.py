@@ -8,6 +8,7 @@ ends (the longest run of words a library accepts) and fills two gaps they leave:
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 
 import dateparser
 from dateutil.relativedelta import relativedelta
@@ -99,7 +100,9 @@ def _gaps(phrase: str, now: datetime) -> datetime | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _dateparse(phrase: str, now: datetime) -> datetime | None:
+    # Cached: phrase search tries many spans, and dateparser is slow on each.
     return dateparser.parse(phrase, languages=["en"], settings=_settings(now))
 
 

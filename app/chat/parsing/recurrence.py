@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import lru_cache
 
 from dateutil.rrule import rrulestr
 from recurrent.event_parser import RecurringEvent  # type: ignore[import-untyped]
@@ -68,6 +69,7 @@ def _canonical(raw: str) -> tuple[str, time | None]:
     return ";".join(f"{k}={kept[k]}" for k in ordered), at
 
 
+@lru_cache(maxsize=4096)
 def read_recurrence(phrase: str, now: datetime) -> tuple[str, time | None] | None:
     text = " ".join(phrase.lower().split()).strip(" ,.")
     text = _ALIASES.get(text.split(" ")[0], text.split(" ")[0]) + text[len(text.split(" ")[0]) :]
