@@ -6,9 +6,11 @@ Usage (CI)::
 
 where ``rendered/`` is what ``k8s.Provider(render_yaml_to_directory=...)`` wrote (``0-crd/``,
 ``1-manifest/``), or any directory or files of Kubernetes YAML. Each object becomes the
-``kubernetes:<group>/<version>:<Kind>`` type token CrossGuard would see, and every rule in
-``policies.pack.RULES`` validates it. Exit status: 0 when no mandatory rule is violated, 1 when
-one is, 2 when there is nothing to check or a file is not valid YAML.
+``kubernetes:<group>/<version>:<Kind>`` type token CrossGuard would see; every rule in
+``policies.pack.RULES`` validates it, and every ``STACK_RULES`` policy validates all the objects
+together, as CrossGuard does for a stack. Exemptions (``policies/exemptions.yaml``) apply as
+under the CLI, matched by ``Kind namespace/name``. Exit status: 0 when no mandatory rule is
+violated, 1 when one is, 2 when there is nothing to check or a file is not valid YAML.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 import yaml
 from pulumi_policy import EnforcementLevel
 
-from policies.pack import RULES, Rule
+from policies.exemptions import EXEMPTIONS_FILE, ExemptionError, Exemptions, load_exemptions
+from policies.pack import EXEMPTIONS, RULES, STACK_RULES, Rule, StackRule
 from policies.props import ReportViolation, as_list
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -102,17 +105,36 @@ def load_resources(files: Sequence[Path]) -> list[ManifestResource]:
     return resources
 
 
-def check(resources: Sequence[ManifestResource], rules: Sequence[Rule] = RULES) -> list[Violation]:
-    """Every violation of ``rules`` (disabled ones skipped) across ``resources``."""
+def check(
+    resources: Sequence[ManifestResource],
+    rules: Sequence[Rule] = RULES,
+    stack_rules: Sequence[StackRule] = STACK_RULES,
+    exemptions: Exemptions = EXEMPTIONS,
+) -> list[Violation]:
+    """Every violation of ``rules`` per resource and of ``stack_rules`` over all of them
+    (disabled ones skipped), minus what ``exemptions`` exempts."""
     violations: list[Violation] = []
     for resource in resources:
         for rule in rules:
             if rule.enforcement_level != EnforcementLevel.DISABLED:
-                rule.validator(resource, _collector(violations, rule, resource.source))
+                validate = exemptions.resource_validator(rule.name, rule.validator)
+                validate(resource, _collector(violations, rule, resource.source))
+    stack = _Stack(resources=list(resources))
+    for stack_rule in stack_rules:
+        if stack_rule.enforcement_level != EnforcementLevel.DISABLED:
+            validate_stack = exemptions.stack_validator(stack_rule.name, stack_rule.validator)
+            validate_stack(stack, _collector(violations, stack_rule, "stack"))
     return violations
 
 
-def _collector(violations: list[Violation], rule: Rule, source: str) -> ReportViolation:
+@dataclass(frozen=True)
+class _Stack:
+    """What a stack validator reads: every resource."""
+
+    resources: list[ManifestResource]
+
+
+def _collector(violations: list[Violation], rule: Rule | StackRule, source: str) -> ReportViolation:
     """A ``report_violation`` that appends to ``violations``."""
 
     def report(message: str, urn: str | None = None) -> None:
@@ -132,7 +154,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Check rendered Kubernetes YAML against the Taskflow policy pack.",
     )
     parser.add_argument("paths", nargs="+", type=Path, help="YAML files or directories")
+    parser.add_argument(
+        "--exemptions",
+        type=Path,
+        default=EXEMPTIONS_FILE,
+        help="the pack's exemptions file (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
+    try:
+        exemptions = load_exemptions(args.exemptions)
+    except (OSError, ExemptionError, yaml.YAMLError) as error:
+        print(f"error: exemptions: {error}", file=sys.stderr)
+        return 2
+    for expired in exemptions.expired():
+        print(
+            f"note: exemption of {expired.resource} from {expired.policy} expired {expired.expires}"
+        )
 
     files = yaml_files(args.paths)
     if not files:
@@ -147,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: no Kubernetes objects found", file=sys.stderr)
         return 2
 
-    violations = check(resources)
+    violations = check(resources, exemptions=exemptions)
     for violation in violations:
         print(violation)
     blocking = sum(1 for violation in violations if is_blocking(violation))

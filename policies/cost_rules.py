@@ -20,7 +20,6 @@ from policies.props import (
     as_number,
     display_name,
     get_path,
-    is_exempt,
     parse_kubernetes_type,
 )
 
@@ -88,7 +87,7 @@ def oke_node_pool_free_tier_validator(
 ) -> None:
     """An OKE node pool uses VM.Standard.A1.Flex within 4 OCPUs / 24 GB across its nodes."""
     if args.resource_type != OKE_NODE_POOL_TYPE:
-        return  # OCI resources have no annotations: exempt through --policy-pack-config only
+        return
     who = getattr(args, "name", None) or "node pool"
     size = node_pool_size(args.props)
     if size.shape != FREE_TIER_SHAPE:
@@ -142,8 +141,6 @@ def hpa_max_replicas_validator(args: ResourceArgs, report_violation: ReportViola
     """A HorizontalPodAutoscaler (any autoscaling version) has maxReplicas <= 3."""
     parsed = parse_kubernetes_type(args.resource_type)
     if parsed is None or parsed.group != "autoscaling" or parsed.kind != "HorizontalPodAutoscaler":
-        return
-    if is_exempt(args.props, HPA_MAX_REPLICAS):
         return
     who = display_name(args)
     max_replicas = as_number(get_path(args.props, "spec", "maxReplicas"))

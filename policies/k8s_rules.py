@@ -10,8 +10,6 @@ live in ``policies/pack.py``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
 
 from policies.props import (
     ReportViolation,
@@ -21,14 +19,14 @@ from policies.props import (
     containers,
     display_name,
     get_path,
-    is_exempt,
     kind_of,
     object_annotations,
     parse_kubernetes_type,
     pod_template,
+    workload_pod,
 )
 
-# Policy names (kebab-case). Validators need them to honour the exemption annotation.
+# Policy names (kebab-case); pack.py and policies/exemptions.yaml refer to them.
 NON_ROOT_CONTAINERS = "containers-run-as-non-root"
 NO_PRIVILEGED_CONTAINERS = "no-privileged-containers"
 CONTAINER_RESOURCE_LIMITS = "container-resource-limits"
@@ -42,7 +40,6 @@ READ_ONLY_ROOT_FILESYSTEM = "read-only-root-filesystem"
 
 PART_OF_LABEL = "app.kubernetes.io/part-of"
 PART_OF_VALUE = "taskflow"
-ALLOW_LOAD_BALANCER_ANNOTATION = "taskflow.dev/allow-load-balancer"
 DAPR_REQUIRED_ANNOTATIONS = ("dapr.io/enabled", "dapr.io/app-id", "dapr.io/app-port")
 
 # Long-running workloads that must answer probes (Jobs and CronJobs finish, so they are exempt).
@@ -60,19 +57,11 @@ NON_SECRET_LAST_WORDS = frozenset(
 URL_CREDENTIALS_PATTERN = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.I)
 
 
-def _workload_pod(args: ResourceArgs, policy_name: str) -> tuple[Mapping[str, Any], str] | None:
-    """(pod spec, display name) for a workload this policy governs, else ``None``."""
-    template = pod_template(args)
-    if template is None or is_exempt(args.props, policy_name):
-        return None
-    return as_mapping(template.get("spec")), display_name(args)
-
-
 def containers_run_as_non_root_validator(
     args: ResourceArgs, report_violation: ReportViolation
 ) -> None:
     """Every container runs with ``runAsNonRoot: true`` (own or pod-level) and not as UID 0."""
-    found = _workload_pod(args, NON_ROOT_CONTAINERS)
+    found = workload_pod(args)
     if found is None:
         return
     pod_spec, who = found
@@ -95,7 +84,7 @@ def no_privileged_containers_validator(
     args: ResourceArgs, report_violation: ReportViolation
 ) -> None:
     """No container is privileged, and each sets ``allowPrivilegeEscalation: false``."""
-    found = _workload_pod(args, NO_PRIVILEGED_CONTAINERS)
+    found = workload_pod(args)
     if found is None:
         return
     pod_spec, who = found
@@ -115,7 +104,7 @@ def container_resource_limits_validator(
     args: ResourceArgs, report_violation: ReportViolation
 ) -> None:
     """Every container (init containers included) sets CPU and memory limits."""
-    found = _workload_pod(args, CONTAINER_RESOURCE_LIMITS)
+    found = workload_pod(args)
     if found is None:
         return
     pod_spec, who = found
@@ -147,7 +136,7 @@ def image_problem(image: object) -> str | None:
 
 def no_latest_image_tags_validator(args: ResourceArgs, report_violation: ReportViolation) -> None:
     """Every container image has an explicit tag other than ``latest``, or a digest."""
-    found = _workload_pod(args, PINNED_IMAGE_TAGS)
+    found = workload_pod(args)
     if found is None:
         return
     pod_spec, who = found
@@ -161,7 +150,7 @@ def deployment_probes_validator(args: ResourceArgs, report_violation: ReportViol
     """Every container of a Deployment or StatefulSet has a readiness and a liveness probe."""
     if kind_of(args) not in PROBED_KINDS:
         return
-    found = _workload_pod(args, WORKLOAD_PROBES)
+    found = workload_pod(args)
     if found is None:
         return
     pod_spec, who = found
@@ -191,7 +180,7 @@ def is_taskflow_app(args: ResourceArgs) -> bool:
 
 def dapr_annotations_validator(args: ResourceArgs, report_violation: ReportViolation) -> None:
     """Taskflow app pods carry dapr.io/enabled "true", dapr.io/app-id and a numeric app-port."""
-    if not is_taskflow_app(args) or is_exempt(args.props, DAPR_ANNOTATIONS):
+    if not is_taskflow_app(args):
         return
     who = display_name(args)
     pod_annotations = as_mapping(get_path(pod_template(args), "metadata", "annotations"))
@@ -224,7 +213,7 @@ def _host_covered(host: str, tls_hosts: list[str]) -> bool:
 
 def ingress_tls_validator(args: ResourceArgs, report_violation: ReportViolation) -> None:
     """Every Ingress declares spec.tls, and every rule host is covered by a TLS entry."""
-    if kind_of(args) != "Ingress" or is_exempt(args.props, INGRESS_TLS):
+    if kind_of(args) != "Ingress":
         return
     who = display_name(args)
     tls_entries = [as_mapping(entry) for entry in as_list(get_path(args.props, "spec", "tls"))]
@@ -243,16 +232,13 @@ def ingress_tls_validator(args: ResourceArgs, report_violation: ReportViolation)
 def no_unapproved_load_balancers_validator(
     args: ResourceArgs, report_violation: ReportViolation
 ) -> None:
-    """A Service of type LoadBalancer needs ``taskflow.dev/allow-load-balancer: "true"``."""
-    if kind_of(args) != "Service" or is_exempt(args.props, NO_UNAPPROVED_LOAD_BALANCERS):
-        return
-    if get_path(args.props, "spec", "type") != "LoadBalancer":
-        return
-    if object_annotations(args.props).get(ALLOW_LOAD_BALANCER_ANNOTATION) == "true":
+    """No Service of type LoadBalancer; the one approved (the ingress's) is listed as an
+    exemption in policies/exemptions.yaml, not on the Service by its author."""
+    if kind_of(args) != "Service" or get_path(args.props, "spec", "type") != "LoadBalancer":
         return
     report_violation(
         f"{display_name(args)}: type LoadBalancer costs a cloud load balancer; use ClusterIP "
-        f'behind the ingress, or annotate {ALLOW_LOAD_BALANCER_ANNOTATION}: "true".',
+        "behind the ingress, or get an entry in policies/exemptions.yaml.",
         None,
     )
 
@@ -290,8 +276,6 @@ def _name_value_items(items: object) -> list[tuple[object, object]]:
 
 def no_plaintext_secrets_validator(args: ResourceArgs, report_violation: ReportViolation) -> None:
     """No secret-looking literal in container env, ConfigMap data or Dapr component metadata."""
-    if is_exempt(args.props, NO_PLAINTEXT_SECRETS):
-        return
     parsed = parse_kubernetes_type(args.resource_type)
     if parsed is None:
         return
@@ -324,7 +308,7 @@ def read_only_root_filesystem_validator(
     args: ResourceArgs, report_violation: ReportViolation
 ) -> None:
     """Every container sets ``readOnlyRootFilesystem: true`` (mount an emptyDir for scratch)."""
-    found = _workload_pod(args, READ_ONLY_ROOT_FILESYSTEM)
+    found = workload_pod(args)
     if found is None:
         return
     pod_spec, who = found

@@ -2,7 +2,8 @@
 
 Importing this module builds the policy objects but starts nothing; ``__main__.py`` hands
 ``POLICIES`` to ``PolicyPack`` (which serves gRPC forever), and ``check_manifests.py`` runs the
-same ``RULES`` over rendered YAML without the Pulumi CLI.
+same ``RULES`` and ``STACK_RULES`` over rendered YAML without the Pulumi CLI. Both apply the
+exemptions of ``policies/exemptions.yaml`` (``EXEMPTIONS``) the same way.
 """
 
 from __future__ import annotations
@@ -17,8 +18,16 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from policies import cost_rules, k8s_rules
-from policies.props import ReportViolation, ResourceArgs
+from policies import (
+    cost_rules,
+    exposure_rules,
+    helm_rules,
+    k8s_rules,
+    pod_security,
+    scaling_rules,
+)
+from policies.exemptions import Exemptions, load_exemptions
+from policies.props import ReportViolation, ResourceArgs, StackArgs
 
 PACK_NAME = "taskflow-policies"
 DEFAULT_ENFORCEMENT_LEVEL = EnforcementLevel.ADVISORY
@@ -35,6 +44,16 @@ class Rule:
     name: str
     description: str
     validator: Callable[[ResourceArgs, ReportViolation], None]
+    enforcement_level: EnforcementLevel
+
+
+@dataclass(frozen=True)
+class StackRule:
+    """One stack policy: a validator over every resource of the stack at once."""
+
+    name: str
+    description: str
+    validator: Callable[[StackArgs, ReportViolation], None]
     enforcement_level: EnforcementLevel
 
 
@@ -83,7 +102,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         k8s_rules.NO_UNAPPROVED_LOAD_BALANCERS,
-        "No Service of type LoadBalancer unless annotated taskflow.dev/allow-load-balancer.",
+        "No Service of type LoadBalancer unless exempted in policies/exemptions.yaml.",
         k8s_rules.no_unapproved_load_balancers_validator,
         MANDATORY,
     ),
@@ -100,6 +119,54 @@ RULES: tuple[Rule, ...] = (
         ADVISORY,
     ),
     Rule(
+        pod_security.HOST_NAMESPACES,
+        "Pods do not share the node's network, PID or IPC namespace (Pod Security baseline).",
+        pod_security.host_namespaces_validator,
+        MANDATORY,
+    ),
+    Rule(
+        pod_security.HOST_PATH_VOLUMES,
+        "Pods mount no hostPath volume (Pod Security baseline).",
+        pod_security.host_path_volumes_validator,
+        MANDATORY,
+    ),
+    Rule(
+        pod_security.HOST_PORTS,
+        "Containers bind no hostPort (Pod Security baseline).",
+        pod_security.host_ports_validator,
+        MANDATORY,
+    ),
+    Rule(
+        pod_security.RESTRICTED_CAPABILITIES,
+        "Containers drop ALL capabilities and add back at most NET_BIND_SERVICE (restricted).",
+        pod_security.restricted_capabilities_validator,
+        MANDATORY,
+    ),
+    Rule(
+        pod_security.SECCOMP_RUNTIME_DEFAULT,
+        "Containers run under a RuntimeDefault or Localhost seccomp profile (restricted).",
+        pod_security.seccomp_runtime_default_validator,
+        MANDATORY,
+    ),
+    Rule(
+        exposure_rules.NO_NODE_PORT_SERVICES,
+        "No Service of type NodePort; traffic enters through the ingress or gateway.",
+        exposure_rules.no_node_port_services_validator,
+        MANDATORY,
+    ),
+    Rule(
+        exposure_rules.NO_CONFIGURATION_SNIPPETS,
+        "No ingress or gateway configuration snippets (annotations, SnippetsFilter, patches).",
+        exposure_rules.no_configuration_snippets_validator,
+        MANDATORY,
+    ),
+    Rule(
+        helm_rules.TRUSTED_HELM_CHARTS,
+        "Helm releases install a reviewed chart (policies/trusted-charts.yaml), pinned exactly.",
+        helm_rules.trusted_helm_charts_validator,
+        MANDATORY,
+    ),
+    Rule(
         cost_rules.OKE_NODE_POOL_FREE_TIER,
         "OKE node pools use VM.Standard.A1.Flex within 4 OCPUs and 24 GB (Always Free).",
         cost_rules.oke_node_pool_free_tier_validator,
@@ -113,24 +180,51 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-STACK_POLICIES: tuple[StackValidationPolicy, ...] = (
-    StackValidationPolicy(
-        name=cost_rules.OKE_FREE_TIER_TOTAL,
-        description="All OKE node pools together stay within 4 OCPUs and 24 GB (Always Free).",
-        validate=cost_rules.oke_free_tier_total_validator,
-        enforcement_level=MANDATORY,
+STACK_RULES: tuple[StackRule, ...] = (
+    StackRule(
+        cost_rules.OKE_FREE_TIER_TOTAL,
+        "All OKE node pools together stay within 4 OCPUs and 24 GB (Always Free).",
+        cost_rules.oke_free_tier_total_validator,
+        MANDATORY,
+    ),
+    StackRule(
+        scaling_rules.PDB_FOR_REPLICATED_DEPLOYMENTS,
+        "A Deployment that can run more than one replica has a PodDisruptionBudget.",
+        scaling_rules.pdb_for_replicated_deployments_validator,
+        MANDATORY,
+    ),
+    StackRule(
+        scaling_rules.HPA_OWNS_REPLICAS,
+        "A Deployment scaled by a HorizontalPodAutoscaler leaves spec.replicas unset.",
+        scaling_rules.hpa_owns_replicas_validator,
+        MANDATORY,
     ),
 )
 
-POLICIES: list[Policy] = [
-    *(
+EXEMPTIONS: Exemptions = load_exemptions()
+
+
+def policies(exemptions: Exemptions = EXEMPTIONS) -> list[Policy]:
+    """The pack's CrossGuard policies, each skipping what ``exemptions`` exempts from it."""
+    resource_policies: list[Policy] = [
         ResourceValidationPolicy(
             name=rule.name,
             description=rule.description,
-            validate=rule.validator,
+            validate=exemptions.resource_validator(rule.name, rule.validator),
             enforcement_level=rule.enforcement_level,
         )
         for rule in RULES
-    ),
-    *STACK_POLICIES,
-]
+    ]
+    stack_policies: list[Policy] = [
+        StackValidationPolicy(
+            name=rule.name,
+            description=rule.description,
+            validate=exemptions.stack_validator(rule.name, rule.validator),
+            enforcement_level=rule.enforcement_level,
+        )
+        for rule in STACK_RULES
+    ]
+    return resource_policies + stack_policies
+
+
+POLICIES: list[Policy] = policies()

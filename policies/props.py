@@ -15,9 +15,6 @@ from typing import Any, Protocol
 ReportViolation = Callable[[str, str | None], None]
 """Same shape as ``pulumi_policy.ReportViolation``: a message and an optional URN."""
 
-EXEMPT_ANNOTATION = "taskflow.dev/policy-exempt"
-"""Comma-separated policy names that an object opts out of (documented in specs/policies)."""
-
 
 class ResourceArgs(Protocol):
     """The part of ``pulumi_policy.ResourceValidationArgs`` that validators read."""
@@ -110,14 +107,6 @@ def object_annotations(props: Mapping[str, Any]) -> Mapping[str, Any]:
     return as_mapping(get_path(props, "metadata", "annotations"))
 
 
-def is_exempt(props: Mapping[str, Any], policy_name: str) -> bool:
-    """True when the object lists ``policy_name`` in its policy-exempt annotation."""
-    raw = object_annotations(props).get(EXEMPT_ANNOTATION)
-    if not isinstance(raw, str):
-        return False
-    return policy_name in {part.strip() for part in raw.split(",")}
-
-
 # Workload kinds and where their pod template lives (group, kind) -> path to the pod template.
 _POD_TEMPLATE_PATHS: dict[tuple[str, str], tuple[str, ...]] = {
     ("core", "Pod"): (),
@@ -167,3 +156,11 @@ def containers(
                 name=name if isinstance(name, str) and name else f"#{index}",
                 spec=spec,
             )
+
+
+def workload_pod(args: ResourceArgs) -> tuple[Mapping[str, Any], str] | None:
+    """(pod spec, display name) when ``args`` is a workload, else ``None``."""
+    template = pod_template(args)
+    if template is None:
+        return None
+    return as_mapping(template.get("spec")), display_name(args)

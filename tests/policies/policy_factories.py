@@ -36,6 +36,8 @@ def good_container(**overrides: Any) -> dict[str, Any]:
             "runAsNonRoot": True,
             "allowPrivilegeEscalation": False,
             "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"},
         },
         "readinessProbe": {"httpGet": {"path": "/readyz", "port": 8000}},
         "livenessProbe": {"httpGet": {"path": "/healthz", "port": 8000}},

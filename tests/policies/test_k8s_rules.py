@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from policies import k8s_rules
-from policies.props import EXEMPT_ANNOTATION
 from tests.policies.policy_factories import (
     DEPLOYMENT,
     Report,
@@ -132,12 +131,14 @@ def test_non_root_checks_init_containers() -> None:
     assert "'migrate'" in messages[0]
 
 
-def test_non_root_skips_exempt_workload() -> None:
+def test_non_root_ignores_self_granted_exemption_annotation() -> None:
+    # The annotation that used to exempt an object is just an annotation now.
     props = deployment(
         good_container(securityContext={}),
-        annotations={EXEMPT_ANNOTATION: "dapr-annotations, containers-run-as-non-root"},
+        annotations={"taskflow.dev/policy-exempt": "containers-run-as-non-root"},
     )
-    assert run(k8s_rules.containers_run_as_non_root_validator, resource(DEPLOYMENT, props)) == []
+    messages = run(k8s_rules.containers_run_as_non_root_validator, resource(DEPLOYMENT, props))
+    assert len(messages) == 1
 
 
 @pytest.mark.parametrize(
@@ -422,12 +423,7 @@ def test_load_balancer_rule_accepts_other_service_types(service_type: str | None
     assert run(k8s_rules.no_unapproved_load_balancers_validator, resource(SERVICE, props)) == []
 
 
-def test_load_balancer_rule_accepts_annotated_load_balancer() -> None:
-    props = service("LoadBalancer", {k8s_rules.ALLOW_LOAD_BALANCER_ANNOTATION: "true"})
-    assert run(k8s_rules.no_unapproved_load_balancers_validator, resource(SERVICE, props)) == []
-
-
-@pytest.mark.parametrize("annotations", [None, {k8s_rules.ALLOW_LOAD_BALANCER_ANNOTATION: "false"}])
+@pytest.mark.parametrize("annotations", [None, {"taskflow.dev/allow-load-balancer": "true"}])
 def test_load_balancer_rule_rejects_unapproved_load_balancer(
     annotations: dict[str, str] | None,
 ) -> None:

@@ -46,6 +46,17 @@ EXPECTED_LEVELS = {
     "oke-free-tier-total": MANDATORY,
     "hpa-max-replicas": MANDATORY,
     "read-only-root-filesystem": ADVISORY,
+    # Issue 12: Pod Security baseline/restricted, exposure, Helm charts, scaling (all enforced).
+    "no-host-namespaces": MANDATORY,
+    "no-host-path-volumes": MANDATORY,
+    "no-host-ports": MANDATORY,
+    "restricted-capabilities": MANDATORY,
+    "seccomp-runtime-default": MANDATORY,
+    "no-node-port-services": MANDATORY,
+    "no-configuration-snippets": MANDATORY,
+    "trusted-helm-charts": MANDATORY,
+    "pdb-for-replicated-deployments": MANDATORY,
+    "hpa-owns-replicas": MANDATORY,
 }
 
 
