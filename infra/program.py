@@ -17,6 +17,9 @@ from infra.platform_services.postgres import InClusterPostgres
 from infra.platform_services.strimzi import StrimziKafka
 from infra.workloads.taskflow import TaskflowApp
 
+RELEASE_NAMESPACE = "release"
+PREVIOUS_IMAGE_TAG = "previousImageTag"
+
 
 def build_cluster(args: ClusterArgs) -> MinikubeCluster | OkeCluster | AksCluster | GkeCluster:
     if isinstance(args, OkeClusterArgs):
@@ -51,6 +54,13 @@ def deploy(plan: StackPlan) -> TaskflowApp:
 
     pulumi.export("url", app.url)
     pulumi.export("otlpEndpoint", observability.otlp_endpoint)
+    # Delivery reads these: CD records imageTag before `up` as the rollback target, and
+    # passes it back as release:previousImageTag (a namespace of its own, so the project's
+    # declared config stays closed) so the stack also says what ran before.
+    pulumi.export("imageTag", plan.app.pod.image_tag)
+    pulumi.export(
+        "previousImageTag", pulumi.Config(RELEASE_NAMESPACE).get(PREVIOUS_IMAGE_TAG) or ""
+    )
     if not isinstance(cluster, MinikubeCluster):
         pulumi.export("kubeconfig", cluster.kubeconfig)
     return app
