@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from app.contracts import CONSUMER_PORT, WEB_PORT
 from app.core import migrations
 from app.core.config import Settings
 from app.core.logging import configure_logging
@@ -19,10 +20,10 @@ def serve(
     migrate: Annotated[bool, typer.Option(help="Upgrade the schema before serving")] = True,
 ) -> None:
     """Serve the API (docs at /docs)."""
-    from app.dapr.secrets import with_secrets
     from app.main import create_app
+    from app.transports import select_transport
 
-    settings = with_secrets(Settings())
+    settings = select_transport(Settings()).with_secrets()
     configure_logging(settings.service_name, settings.log_level)
     if migrate:
         migrations.upgrade(settings.database_url)
@@ -42,16 +43,18 @@ def consume(
     port: Annotated[int | None, typer.Option(help="Port for health, metrics, Dapr routes")] = None,
 ) -> None:
     """Run one consumer as its own service (Kafka or Dapr transport)."""
-    from app.consumers.service import create_consumer_app
-    from app.dapr.secrets import with_secrets
+    from app.consumer_main import create_consumer_app
+    from app.transports import select_transport
 
-    settings = with_secrets(Settings(service_name=name))
+    settings = select_transport(Settings(service_name=name)).with_secrets()
     configure_logging(name, settings.log_level)
     try:
         app = create_consumer_app(settings, name)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    uvicorn.run(app, host=settings.host, port=port or 8001, log_config=None, access_log=False)
+    uvicorn.run(
+        app, host=settings.host, port=port or CONSUMER_PORT, log_config=None, access_log=False
+    )
 
 
 dlq = typer.Typer(help="Dead-letter queues: list and replay parked messages.", no_args_is_help=True)
@@ -69,7 +72,7 @@ def dlq_list(
     from sqlmodel import Session
 
     from app.core.db import make_engine
-    from app.events.dlq import list_dead_letters
+    from app.events.dead_letters import list_dead_letters
 
     with Session(make_engine(Settings().database_url)) as session:
         for item in list_dead_letters(session=session, topic=topic, include_replayed=replayed):
@@ -87,7 +90,7 @@ def dlq_replay(
     from sqlmodel import Session
 
     from app.core.db import make_engine
-    from app.events.dlq import replay
+    from app.events.dead_letters import replay
 
     with Session(make_engine(Settings().database_url)) as session:
         count = replay(session=session, ids=ids, topic=topic)
@@ -137,7 +140,7 @@ def migrate(
 @cli.command()
 def web(
     host: Annotated[str, typer.Option(envvar="HOST", help="Bind address")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="PORT", help="Port")] = 8080,
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port")] = WEB_PORT,
     api_url: Annotated[
         str | None,
         typer.Option(
@@ -148,17 +151,11 @@ def web(
     ] = None,
 ) -> None:
     """Serve only the web app, proxying /api to API_URL (the cluster's web service)."""
-    from app.dapr.client import invoke_url
+    from app.transports import select_transport
     from app.web.proxy import create_web_app
 
-    settings = Settings()
-    if api_url is None:
-        api_url = (
-            invoke_url("taskflow-api", http_port=settings.dapr_http_port)
-            if settings.event_transport == "dapr"
-            else "http://127.0.0.1:8000"
-        )
-    uvicorn.run(create_web_app(api_url), host=host, port=port)
+    url = api_url or select_transport(Settings()).api_url()
+    uvicorn.run(create_web_app(url), host=host, port=port)
 
 
 @cli.command()

@@ -1,4 +1,4 @@
-"""The API application factory."""
+"""The API process root: builds the app from settings; it only wires."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,18 +13,19 @@ from app.chat.mcp_server import McpHttp
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.core.tracing import configure_tracing, instrument
-from app.dapr.client import DaprClient
-from app.events.runtime import EventRuntime
 from app.realtime.hub import ConnectionHub
+from app.runtime import EventRuntime
+from app.transports import select_transport
 from app.web import mount_web
 
 
 def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.db_echo)
     hub = ConnectionHub()
-    events = EventRuntime(settings, engine, hub)
+    transport = select_transport(settings)
+    events = EventRuntime(settings, engine, hub, transport)
+    sidecar = transport.sidecar()
     mcp = McpHttp(settings=settings, engine=engine)
-    dapr = DaprClient.from_settings(settings) if settings.event_transport == "dapr" else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -34,8 +35,8 @@ def create_app(settings: Settings) -> FastAPI:
                 yield
         finally:
             await events.stop()
-            if dapr is not None:
-                await dapr.aclose()
+            if sidecar.close is not None:
+                await sidecar.close()
             engine.dispose()
 
     app = FastAPI(
@@ -47,8 +48,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.hub = hub
-    app.state.events = events
-    app.state.dapr = dapr
+    app.state.transport = transport
+    app.state.readiness = sidecar.checks
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.add_middleware(
         CORSMiddleware,

@@ -5,7 +5,6 @@ from typing import Any
 from alembic import context
 from sqlmodel import SQLModel
 
-import app.events.outbox
 import app.models  # noqa: F401  (registers every table)
 from app.core.db import make_engine
 

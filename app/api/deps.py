@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from app.core.config import Settings
 from app.core.security import decode_access_token
-from app.crud.users import get_user
 from app.models.user import User
+from app.repositories.users import get_user
 
 
 async def get_settings(request: Request) -> Settings:

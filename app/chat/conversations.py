@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.core.db import utcnow
-from app.models.conversation import Conversation, Message
+from app.models.conversation import ChatMessage, Conversation
+from app.repositories import conversations as rows
 
 TITLE_MAX = 80
 
@@ -78,7 +79,7 @@ def _conversation(row: Conversation) -> StoredConversation:
     )
 
 
-def _message(row: Message) -> StoredMessage:
+def _message(row: ChatMessage) -> StoredMessage:
     assert row.id is not None
     calls = [
         StoredToolCall(name=c["name"], arguments=c.get("arguments", {}), result=c.get("result"))
@@ -103,8 +104,9 @@ class DatabaseConversationStore:
         self.session = session
 
     def _row(self, user_id: uuid.UUID, conversation_id: int) -> Conversation | None:
-        row = self.session.get(Conversation, conversation_id)
-        return row if row is not None and row.user_id == user_id else None
+        return rows.get_conversation(
+            session=self.session, user_id=user_id, conversation_id=conversation_id
+        )
 
     def create(self, *, user_id: uuid.UUID, title: str) -> StoredConversation:
         row = Conversation(user_id=user_id, title=conversation_title(title))
@@ -118,29 +120,20 @@ class DatabaseConversationStore:
         return _conversation(row) if row else None
 
     def recent(self, *, user_id: uuid.UUID, limit: int, offset: int) -> list[StoredConversation]:
-        stmt = (
-            select(Conversation)
-            .where(Conversation.user_id == user_id)
-            .order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
-            .offset(offset)
-            .limit(limit)
+        found = rows.recent_conversations(
+            session=self.session, user_id=user_id, limit=limit, offset=offset
         )
-        return [_conversation(row) for row in self.session.exec(stmt).all()]
+        return [_conversation(row) for row in found]
 
     def messages(
         self, *, user_id: uuid.UUID, conversation_id: int, limit: int | None = None
     ) -> list[StoredMessage]:
         if self._row(user_id, conversation_id) is None:
             return []
-        stmt = (
-            select(Message)
-            .where(Message.conversation_id == conversation_id)
-            .order_by(col(Message.id).desc())
+        found = rows.last_messages(
+            session=self.session, conversation_id=conversation_id, limit=limit
         )
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        rows = list(self.session.exec(stmt).all())
-        return [_message(row) for row in reversed(rows)]
+        return [_message(row) for row in found]
 
     def append(
         self,
@@ -157,7 +150,7 @@ class DatabaseConversationStore:
         calls: list[dict[str, Any]] = [
             {"name": c.name, "arguments": c.arguments, "result": c.result} for c in tool_calls or []
         ]
-        row = Message(
+        row = ChatMessage(
             conversation_id=conversation_id,
             role=role,
             content=content,

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.chat.tools import TOOLS, ToolContext, run_tool
 from app.core.config import Settings
 from app.core.security import decode_access_token
-from app.crud.users import get_user
+from app.repositories.users import get_user
 
 SCOPE_USER_KEY = "taskflow.user_id"
 INSTRUCTIONS = (

@@ -15,16 +15,15 @@ from typing import Literal
 from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.consumers.dead_letters import DeadLetterRecord, DeadLetterSink
 from app.core.logging import correlation_id_var
 from app.core.metrics import EVENTS_CONSUMED
 from app.core.tracing import span_from_headers
+from app.events.dead_letters import DeadLetterRecord, DeadLetterSink
 from app.events.schemas import DomainEvent, UnknownSchemaVersion, parse_event
 from app.events.transport import HEADER_CORRELATION_ID, HEADER_EVENT_ID, Message
-from app.models.consumer_state import ProcessedEvent
+from app.repositories import processed_events
 
 logger = logging.getLogger(__name__)
 
@@ -106,34 +105,24 @@ class Consumer:
 
     def _already_processed(self, event_id: str) -> bool:
         with Session(self._engine) as session:
-            return session.get(ProcessedEvent, (self.name, event_id)) is not None
+            return processed_events.is_processed(
+                session=session, consumer=self.name, event_id=event_id
+            )
 
     def _record_processed(self, event_id: str) -> None:
-        with Session(self._engine) as session:
-            session.add(ProcessedEvent(consumer=self.name, event_id=event_id))
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
+        self._record_many([event_id])
 
     def _processed_among(self, event_ids: list[str]) -> set[str]:
         with Session(self._engine) as session:
-            stmt = select(ProcessedEvent.event_id).where(
-                ProcessedEvent.consumer == self.name, col(ProcessedEvent.event_id).in_(event_ids)
+            return processed_events.processed_among(
+                session=session, consumer=self.name, event_ids=event_ids
             )
-            return set(session.exec(stmt).all())
 
     def _record_many(self, event_ids: list[str]) -> None:
         with Session(self._engine) as session:
-            fresh = set(event_ids) - self._processed_among(event_ids)
-            session.add_all(ProcessedEvent(consumer=self.name, event_id=e) for e in fresh)
-            try:
-                session.commit()
-            except IntegrityError:
-                # Another replica recorded some meanwhile: fall back to one at a time.
-                session.rollback()
-                for event_id in fresh:
-                    self._record_processed(event_id)
+            processed_events.record_processed(
+                session=session, consumer=self.name, event_ids=event_ids
+            )
 
     async def handle_batch(self, messages: list[Message]) -> list[Outcome]:
         """Handles a poll's messages in order with one duplicate lookup and one record write,

@@ -4,30 +4,25 @@ import asyncio
 import json
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.consumers.base import Handler, HandlerContext, Status
 from app.core.metrics import REMINDERS_FIRED
-from app.crud.users import get_user
 from app.events.schemas import DomainEvent, ReminderEvent, TaskEvent, TaskUpdateEvent
 from app.models.activity import ActivityEntry
 from app.models.notification import Notification
 from app.realtime.hub import ConnectionHub
+from app.repositories import activity, notifications
+from app.repositories.users import get_user
 from app.services.tasks import create_next_occurrence
 
 
 def _insert_once(ctx: HandlerContext, row: ActivityEntry | Notification) -> None:
     with Session(ctx.engine) as session:
-        session.add(row)
-        try:
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            # Only the unique event_id means "stored before" (a redelivery); anything else,
-            # such as a user that does not exist, is a real failure.
-            stmt = select(type(row)).where(col(type(row).event_id) == row.event_id)
-            if session.exec(stmt).first() is None:
-                raise
+        if isinstance(row, ActivityEntry):
+            activity.add_entry_once(session=session, entry=row)
+        else:
+            notifications.add_notification_once(session=session, notification=row)
 
 
 async def recurring(event: DomainEvent, ctx: HandlerContext) -> Status:

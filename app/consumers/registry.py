@@ -7,9 +7,9 @@ from sqlalchemy.engine import Engine
 
 from app.consumers import handlers
 from app.consumers.base import Consumer, Handler
-from app.consumers.dead_letters import DeadLetterSink
+from app.contracts import REMINDERS, TASK_EVENTS, TASK_UPDATES
 from app.core.config import Settings
-from app.events.schemas import REMINDERS, TASK_EVENTS, TASK_UPDATES
+from app.events.dead_letters import DeadLetterSink
 from app.realtime.hub import ConnectionHub
 
 

@@ -3,8 +3,9 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, text
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Column, Field, create_engine
 
@@ -54,6 +55,16 @@ def make_engine(database_url: str, *, echo: bool = False) -> Engine:
         # psycopg 3 is the driver we ship; accept the plain libpq-style URL too.
         database_url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
     return create_engine(database_url, echo=echo, pool_pre_ping=True, pool_size=10)
+
+
+def reachable(engine: Engine) -> bool:
+    """The readiness probe's one statement (not about any table, so not a repository's)."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True
 
 
 def now_field() -> Any:

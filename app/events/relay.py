@@ -6,17 +6,14 @@ import logging
 import threading
 import time
 import weakref
-from typing import Any
 
 from opentelemetry.trace import SpanKind
-from sqlalchemy import event, func, text, update
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.core.db import utcnow
 from app.core.metrics import EVENTS_PUBLISH_FAILURES, EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from app.core.tracing import TRACEPARENT, span_from_headers
-from app.events.outbox import OutboxMessage
 from app.events.transport import (
     HEADER_CORRELATION_ID,
     HEADER_EVENT_ID,
@@ -24,6 +21,8 @@ from app.events.transport import (
     Publisher,
     TransientPublishError,
 )
+from app.models.outbox import OutboxMessage
+from app.repositories import outbox as rows
 
 logger = logging.getLogger(__name__)
 # One relay per database publishes; others wait on this PostgreSQL advisory lock.
@@ -84,30 +83,21 @@ class OutboxRelay:
 
     def _pending(self) -> list[OutboxMessage]:
         with Session(self._engine) as session:
-            stmt = (
-                select(OutboxMessage)
-                .where(col(OutboxMessage.published_at).is_(None))
-                .order_by(col(OutboxMessage.id))
-                .limit(self._batch_size)
-            )
-            return list(session.exec(stmt).all())
+            return rows.pending(session=session, limit=self._batch_size)
 
     def _mark_published(self, ids: list[int]) -> None:
         with Session(self._engine) as session:
-            stmt = update(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
-            session.execute(stmt.values(published_at=utcnow()))
+            rows.mark_published(session=session, ids=ids)
             session.commit()
 
     def _mark_attempt(self, row_id: int) -> None:
         with Session(self._engine) as session:
-            stmt = update(OutboxMessage).where(col(OutboxMessage.id) == row_id)
-            session.execute(stmt.values(attempts=OutboxMessage.attempts + 1))
+            rows.count_attempt(session=session, row_id=row_id)
             session.commit()
 
     def backlog(self) -> int:
         with Session(self._engine) as session:
-            stmt: Any = select(func.count()).where(col(OutboxMessage.published_at).is_(None))
-            return int(session.exec(stmt).one())
+            return rows.backlog(session=session)
 
     def _is_leader(self) -> bool:
         if self._engine.dialect.name != "postgresql":
@@ -121,8 +111,7 @@ class OutboxRelay:
                 # A session lock lasts as long as its connection: no query per round.
                 return True
             conn = self._engine.connect()
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": RELAY_LOCK_ID})
-            if got.scalar_one():
+            if rows.try_advisory_lock(conn, RELAY_LOCK_ID):
                 conn.commit()
                 self._lock_conn = conn
                 return True

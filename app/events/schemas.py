@@ -6,11 +6,9 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt, field_validator
 
+from app.contracts import REMINDERS, TASK_EVENTS, TASK_UPDATES
+
 SCHEMA_VERSION: Literal[1] = 1
-TASK_EVENTS = "task-events"
-REMINDERS = "reminders"
-TASK_UPDATES = "task-updates"
-TOPICS = (TASK_EVENTS, REMINDERS, TASK_UPDATES)
 EVENT_SOURCE = "taskflow/api"
 
 # The fields an event may carry; anything else (email, password hash, ...) is refused.
@@ -31,10 +29,6 @@ TASK_FIELDS = frozenset(
 )
 
 TaskEventType = Literal["created", "updated", "completed", "uncompleted", "deleted"]
-
-
-def dlq_topic(topic: str) -> str:
-    return f"{topic}-dlq"
 
 
 def _utcnow() -> datetime:

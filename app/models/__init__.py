@@ -1,19 +1,22 @@
 """SQLModel tables and API schemas, one module per entity."""
 
 from app.models.activity import ActivityEntry
-from app.models.consumer_state import DeadLetter, ProcessedEvent
-from app.models.conversation import Conversation, Message
+from app.models.conversation import ChatMessage, Conversation
+from app.models.dead_letter import DeadLetter
 from app.models.notification import Notification
+from app.models.outbox import OutboxMessage
+from app.models.processed_event import ProcessedEvent
 from app.models.tag import Tag, TaskTag
 from app.models.task import Task
 from app.models.user import User
 
 __all__ = [
     "ActivityEntry",
+    "ChatMessage",
     "Conversation",
     "DeadLetter",
-    "Message",
     "Notification",
+    "OutboxMessage",
     "ProcessedEvent",
     "Tag",
     "Task",

@@ -24,7 +24,7 @@ class Conversation(SQLModel, table=True):
     updated_at: datetime = now_field()
 
 
-class Message(SQLModel, table=True):
+class ChatMessage(SQLModel, table=True):
     __tablename__ = "messages"
     __table_args__ = (Index("ix_messages_conversation_id", "conversation_id", "id"),)
 

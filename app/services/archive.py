@@ -5,11 +5,11 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.core.db import utcnow
 from app.models.activity import ActivityEntry
+from app.repositories import activity
 
 BATCH = 1000
 
@@ -46,13 +46,7 @@ def archive_activity(
     cutoff = (now or utcnow()) - timedelta(days=older_than_days)
     archived = 0
     while True:
-        stmt = (
-            select(ActivityEntry)
-            .where(col(ActivityEntry.occurred_at) < cutoff)
-            .order_by(col(ActivityEntry.id))
-            .limit(BATCH)
-        )
-        entries = list(session.exec(stmt).all())
+        entries = activity.oldest_before(session=session, cutoff=cutoff, limit=BATCH)
         if not entries:
             return archived
         by_user: dict[str, list[ActivityEntry]] = defaultdict(list)
@@ -62,8 +56,6 @@ def archive_activity(
             body = "\n".join(json.dumps(_line(r)) for r in rows).encode()
             key = f"activity/{user_id}/{rows[0].id:012d}-{rows[-1].id:012d}.jsonl"
             store.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/x-ndjson")
-        session.execute(
-            delete(ActivityEntry).where(col(ActivityEntry.id).in_([e.id for e in entries]))
-        )
+        activity.delete_entries(session=session, ids=[e.id for e in entries if e.id is not None])
         session.commit()
         archived += len(entries)

@@ -8,8 +8,8 @@ from sqlmodel import Session
 from app.core.config import Settings
 from app.core.db import utcnow
 from app.core.security import create_access_token, hash_password, verify_password
-from app.crud.users import get_user_by_email
 from app.models.user import Token, User, UserCreate, UserLogin, UserPublic, UserUpdate
+from app.repositories.users import get_user_by_email
 from app.services.errors import Conflict, TooManyAttempts, Unauthorized
 
 # Verified against when the email is unknown, so both failures take the same time.

@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.core.db import utcnow
 from app.events import outbox
 from app.events.schemas import ReminderEvent, TaskUpdateEvent
-from app.models.task import Task
+from app.repositories import tasks as tasks_repo
 
 
 def fire_due_reminders(*, session: Session, now: datetime | None = None, limit: int = 500) -> int:
@@ -16,20 +16,7 @@ def fire_due_reminders(*, session: Session, now: datetime | None = None, limit: 
     On PostgreSQL the rows are locked with SKIP LOCKED, so concurrent checks (two
     replicas, or the cron binding racing the in-process scheduler) never fire one twice.
     """
-    now = now or utcnow()
-    stmt = (
-        select(Task)
-        .where(
-            col(Task.reminder_sent).is_(False),
-            col(Task.completed).is_(False),
-            col(Task.remind_at).is_not(None),
-            col(Task.remind_at) <= now,
-        )
-        .order_by(col(Task.remind_at))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    tasks = list(session.exec(stmt).all())
+    tasks = tasks_repo.lock_due_reminders(session=session, now=now or utcnow(), limit=limit)
     for task in tasks:
         assert task.id is not None
         task.reminder_sent = True

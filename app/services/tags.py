@@ -3,9 +3,9 @@
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.crud import tags as tags_crud
 from app.models.tag import Tag, TagCreate, TagPublic, TagUpdate
 from app.models.user import User
+from app.repositories import tags as tags_crud
 from app.services.errors import Conflict, NotFound
 
 

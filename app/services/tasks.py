@@ -9,8 +9,6 @@ from pydantic import TypeAdapter
 from sqlmodel import Session
 
 from app.core.db import utcnow
-from app.crud import tags as tags_crud
-from app.crud import tasks as tasks_crud
 from app.domain.recurrence import next_occurrence
 from app.domain.timezones import parse_timezone, to_utc
 from app.events import outbox
@@ -24,6 +22,8 @@ from app.events.schemas import (
 from app.models.task import Task, TaskCreate, TaskPublic, TaskReplace, TaskUpdate
 from app.models.task_query import TaskQuery
 from app.models.user import User
+from app.repositories import tags as tags_crud
+from app.repositories import tasks as tasks_crud
 from app.services.errors import InvalidInput, NotFound
 
 _EVENT_FIELDS = tuple(sorted(TASK_FIELDS))

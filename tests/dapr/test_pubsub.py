@@ -14,14 +14,15 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.consumers.service import create_consumer_app
+from app.consumer_main import create_consumer_app
+from app.contracts import dlq_topic
 from app.core.config import Settings
-from app.dapr.client import DaprClient
-from app.dapr.publisher import DaprPublisher
-from app.events.schemas import TaskEvent, dlq_topic
+from app.events.schemas import TaskEvent
 from app.events.transport import Message
 from app.models.activity import ActivityEntry
 from app.models.user import User
+from app.transports.dapr.client import DaprClient
+from app.transports.dapr.publisher import DaprPublisher
 from infra.dapr import components
 from infra.dapr.components import Manifest
 from tests.dapr.conftest import Mesh

@@ -15,11 +15,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app.core.config import Settings
-from app.dapr.client import invoke_url
-from app.dapr.secrets import DATABASE_URL_SECRET
-from app.events.outbox import OutboxMessage
 from app.main import create_app
+from app.models.outbox import OutboxMessage
 from app.models.user import User
+from app.transports.dapr.client import invoke_url
+from app.transports.dapr.secrets import DATABASE_URL_SECRET
 from app.web.proxy import create_web_app
 from infra.dapr import components
 from infra.dapr.components import Manifest
@@ -206,7 +206,7 @@ def _modules_after_import(env: dict[str, str]) -> set[str]:
         "import sys\n"
         "from app.core.config import Settings\n"
         "from app.main import create_app\n"
-        "from app.consumers.service import create_consumer_app\n"
+        "from app.consumer_main import create_consumer_app\n"
         "settings = Settings()\n"
         "create_app(settings)\n"
         "create_consumer_app(settings, 'audit')\n"
@@ -231,7 +231,7 @@ CLIENTS = {"aiokafka", "kafka", "redis", "boto3", "botocore", "confluent_kafka"}
 def test_dapr_mode_imports_no_broker_cache_or_cloud_client() -> None:
     dapr = _modules_after_import({"USE_DAPR": "true"})
     kafka = _modules_after_import({"EVENT_TRANSPORT": "kafka"})
-    assert "app.dapr.client" in dapr
+    assert "app.transports.dapr.client" in dapr
     assert CLIENTS & dapr == set()
     # The check can tell: Kafka mode does load its client.
     assert "aiokafka" in kafka

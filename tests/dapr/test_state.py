@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.core.config import Settings
-from app.dapr.client import DaprClient, DaprConflict
 from app.main import create_app
 from app.models.conversation import Conversation
+from app.transports.dapr.client import DaprClient, DaprConflict
 from infra.dapr import components
 from infra.dapr.components import Manifest
 from tests.dapr.conftest import Mesh

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from app.api.deps import CorrelationId, PathUser, SessionDep, SettingsDep
 from app.chat import service
 from app.chat.agents.base import Agent
-from app.chat.conversations import ConversationStore, DatabaseConversationStore
+from app.chat.conversations import ConversationStore
 from app.models.conversation import (
     ChatRequest,
     ChatResponse,
@@ -14,20 +14,15 @@ from app.models.conversation import (
     ToolCallPublic,
 )
 from app.services.errors import NotFound
+from app.transports import Transport
 
 router = APIRouter(prefix="/api/{user_id}", tags=["chat"])
 
 
-def get_conversation_store(
-    request: Request, session: SessionDep, settings: SettingsDep
-) -> ConversationStore:
-    """The app database, or with USE_DAPR=true the Dapr state store."""
-    dapr = getattr(request.app.state, "dapr", None)
-    if dapr is not None:
-        from app.dapr.conversations import DaprConversationStore
-
-        return DaprConversationStore(dapr, store=settings.dapr_state_store)
-    return DatabaseConversationStore(session)
+def get_conversation_store(request: Request, session: SessionDep) -> ConversationStore:
+    """The app database, or with USE_DAPR=true the Dapr state store: the transport's choice."""
+    transport: Transport = request.app.state.transport
+    return transport.conversation_store(session)
 
 
 def get_agent(settings: SettingsDep) -> Agent:

@@ -7,8 +7,8 @@ from sqlmodel import Session
 
 from app.core.config import Settings
 from app.core.security import decode_access_token
-from app.crud.users import get_user
 from app.realtime.hub import ConnectionHub
+from app.repositories.users import get_user
 
 router = APIRouter(tags=["realtime"])
 

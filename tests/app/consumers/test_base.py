@@ -9,12 +9,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.consumers.base import BoundedWindow, Consumer, HandlerContext, Status
-from app.consumers.dead_letters import DatabaseDeadLetterSink, DeadLetterRecord
 from app.core.db import make_engine
 from app.core.migrations import upgrade
+from app.events.dead_letters import DatabaseDeadLetterSink, DeadLetterRecord
 from app.events.schemas import DomainEvent, TaskEvent
 from app.events.transport import Message
-from app.models.consumer_state import DeadLetter
+from app.models.dead_letter import DeadLetter
 
 
 class ListSink:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.core.logging import configure_logging
-from app.events.outbox import OutboxMessage
+from app.models.outbox import OutboxMessage
 from tests.utils.users import create_task, signup
 from tests.utils.waiting import eventually
 

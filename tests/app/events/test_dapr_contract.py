@@ -11,13 +11,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.consumers.service import create_consumer_app
+from app.consumer_main import create_consumer_app
 from app.core.config import Settings
-from app.dapr.client import DaprError
-from app.dapr.publisher import DaprPublisher
 from app.events.schemas import TaskEvent
 from app.events.transport import Message, TransientPublishError
 from app.models.user import User
+from app.transports.dapr.client import DaprError
+from app.transports.dapr.publisher import DaprPublisher
 from tests.conftest import make_settings
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from starlette.websockets import WebSocketDisconnect
 
-from app.events.outbox import OutboxMessage
+from app.models.outbox import OutboxMessage
 from tests.utils.users import AuthedUser, create_task, signup
 from tests.utils.waiting import eventually
 

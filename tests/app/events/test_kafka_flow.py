@@ -17,17 +17,17 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app.consumers.service import create_consumer_app
+from app.consumer_main import create_consumer_app
 from app.core.config import Settings
 from app.core.db import make_engine
-from app.events.dlq import list_dead_letters, replay
-from app.events.kafka import read_topic
+from app.events.dead_letters import list_dead_letters, replay
 from app.events.schemas import TaskEvent
 from app.main import create_app
 from app.models.activity import ActivityEntry
-from app.models.consumer_state import ProcessedEvent
+from app.models.processed_event import ProcessedEvent
 from app.models.task import Task
 from app.models.user import User
+from app.transports.kafka import read_topic
 from tests.conftest import _wipe, make_settings
 from tests.services.kafka import KafkaBroker
 from tests.utils.infra import unavailable

@@ -4,12 +4,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
+from app.contracts import dlq_topic
 from app.events.schemas import (
     ReminderEvent,
     TaskEvent,
     TaskUpdateEvent,
     UnknownSchemaVersion,
-    dlq_topic,
     parse_event,
 )
 

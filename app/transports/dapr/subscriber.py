@@ -5,8 +5,8 @@ import json
 from fastapi import APIRouter, Request
 
 from app.consumers.base import Consumer, Outcome
+from app.contracts import dlq_topic
 from app.core.config import Settings
-from app.events.schemas import dlq_topic
 from app.events.transport import HEADER_CORRELATION_ID, Message
 
 # What Dapr should do with the message once our consumer has decided: dead letters are

@@ -1,5 +1,6 @@
-"""A consumer as its own service (`taskflow consume <name>`): Kafka loop or Dapr routes,
-plus health, metrics and, for realtime, the WebSocket clients connect to."""
+"""The consumer process root (`taskflow consume <name>`): one consumer as its own service,
+fed by the transport's host (Kafka loop or Dapr routes), plus health, metrics and, for
+realtime, the WebSocket clients connect to. It only wires."""
 
 import asyncio
 import contextlib
@@ -13,36 +14,36 @@ from sqlmodel import Session
 from app.api.errors import install_error_handlers
 from app.api.middleware import RequestContextMiddleware
 from app.api.routes import health, ops, updates
-from app.consumers.dead_letters import BrokerAndDatabaseSink
 from app.consumers.registry import build_consumer
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.core.tracing import configure_tracing, instrument
-from app.dapr.client import DaprClient
-from app.events.dlq import report_depth
-from app.events.factory import build_publisher
+from app.events.dead_letters import report_depth
 from app.realtime.hub import ConnectionHub
+from app.transports import select_transport
 
 logger = logging.getLogger(__name__)
 
 
 def create_consumer_app(settings: Settings, name: str) -> FastAPI:
-    if settings.event_transport == "inprocess":
+    transport = select_transport(settings)
+    if transport.embeds_consumers:
         raise ValueError(
-            "with EVENT_TRANSPORT=inprocess the consumers run inside `taskflow serve`; "
+            f"with EVENT_TRANSPORT={transport.name} the consumers run inside `taskflow serve`; "
             "set EVENT_TRANSPORT=kafka or USE_DAPR=true to run them as services"
         )
     engine = make_engine(settings.database_url, echo=settings.db_echo)
     hub = ConnectionHub()
-    publisher = build_publisher(settings)
-    dapr = DaprClient.from_settings(settings) if settings.event_transport == "dapr" else None
+    publisher = transport.publisher()
+    sidecar = transport.sidecar()
     consumer = build_consumer(
         name,
         settings=settings,
         engine=engine,
-        dead_letters=BrokerAndDatabaseSink(publisher, engine),
+        dead_letters=transport.dead_letter_sink(engine, publisher),
         hub=hub,
     )
+    host = transport.host(consumer)
 
     def report_dlq_depth_once() -> None:
         # The session lives and dies in the worker thread: a shutdown that cancels the
@@ -60,12 +61,8 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(report_dlq_depth())]
-        if settings.event_transport == "kafka":
-            from app.events.kafka import KafkaConsumerLoop
-
-            app.state.loop = KafkaConsumerLoop(settings, consumer)
-            tasks.append(asyncio.create_task(app.state.loop.run()))
+        jobs = [report_dlq_depth, *((host.run,) if host.run is not None else ())]
+        tasks = [asyncio.create_task(job()) for job in jobs]
         try:
             yield
         finally:
@@ -74,8 +71,8 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await publisher.stop()
-            if dapr is not None:
-                await dapr.aclose()
+            if sidecar.close is not None:
+                await sidecar.close()
             engine.dispose()
 
     app = FastAPI(title=f"Taskflow {name} consumer", lifespan=lifespan)
@@ -83,17 +80,15 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
     app.state.engine = engine
     app.state.hub = hub
     app.state.consumer = consumer
-    app.state.dapr = dapr
+    app.state.readiness = sidecar.checks
     app.add_middleware(RequestContextMiddleware, service=name)
     install_error_handlers(app)
     configure_tracing(settings)
     instrument(app, engine, settings)
     app.include_router(health.router)
     app.include_router(ops.metrics_router)
-    if settings.event_transport == "dapr":
-        from app.events.dapr_subscriber import subscription_router
-
-        app.include_router(subscription_router(consumer, settings))
+    if host.router is not None:
+        app.include_router(host.router)
     if name == "realtime":
         app.include_router(updates.router)
     return app

@@ -28,7 +28,7 @@ from app.chat.conversations import (
     conversation_title,
 )
 from app.core.db import utcnow
-from app.dapr.client import DaprClient, DaprConflict
+from app.transports.dapr.client import DaprClient, DaprConflict
 
 T = TypeVar("T")
 Doc = dict[str, Any]

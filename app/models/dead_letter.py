@@ -1,3 +1,5 @@
+"""The dead_letters table: messages a consumer gave up on, listed and replayed by `taskflow dlq`."""
+
 from datetime import datetime
 
 from sqlalchemy import Text
@@ -6,18 +8,8 @@ from sqlmodel import Column, Field, SQLModel
 from app.core.db import now_field, optional_time_field
 
 
-class ProcessedEvent(SQLModel, table=True):
-    """Durable de-duplication: a consumer applies each event_id once, across restarts."""
-
-    __tablename__ = "processed_events"
-
-    consumer: str = Field(max_length=50, primary_key=True)
-    event_id: str = Field(max_length=36, primary_key=True)
-    processed_at: datetime = now_field()
-
-
 class DeadLetter(SQLModel, table=True):
-    """A message parked by the embedded transport's DLQ (Kafka keeps its own -dlq topics)."""
+    """A parked message with its error (Kafka and Dapr also keep their own -dlq topics)."""
 
     __tablename__ = "dead_letters"
 

@@ -1,4 +1,5 @@
-"""Apache Kafka transport (aiokafka): idempotent acks=all producer, manual-commit consumer loop."""
+"""Apache Kafka transport (aiokafka): idempotent acks=all producer, manual-commit consumer loop,
+dead letters on `{topic}-dlq` topics (and a copy in the table)."""
 
 import asyncio
 import contextlib
@@ -13,10 +14,11 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from app.consumers.base import Consumer
+from app.contracts import TOPICS, dlq_topic
 from app.core.config import Settings
 from app.core.metrics import CONSUMER_LAG
-from app.events.schemas import TOPICS, dlq_topic
-from app.events.transport import Message, TransientPublishError
+from app.events.transport import Message, Publisher, TransientPublishError
+from app.transports.base import ConsumerHost, DatabaseBacked
 
 logger = logging.getLogger(__name__)
 
@@ -229,3 +231,14 @@ async def read_topic(settings: Settings, topic: str) -> list[Message]:
         return messages
     finally:
         await client.stop()
+
+
+class KafkaTransport(DatabaseBacked):
+    name = "kafka"
+    embeds_consumers = False
+
+    def publisher(self) -> Publisher:
+        return KafkaPublisher(self.settings)
+
+    def host(self, consumer: Consumer) -> ConsumerHost:
+        return ConsumerHost(run=KafkaConsumerLoop(self.settings, consumer).run)

@@ -3,8 +3,8 @@
 import httpx
 
 from app.core.config import Settings
-from app.dapr.client import DaprClient, DaprUnavailable
 from app.events.transport import Message, TransientPublishError
+from app.transports.dapr.client import DaprClient, DaprUnavailable
 
 
 class DaprPublisher:

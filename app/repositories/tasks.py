@@ -124,3 +124,21 @@ def list_tasks(
 
 def get_next_occurrence(*, session: Session, previous_id: int) -> Task | None:
     return session.exec(select(Task).where(Task.previous_occurrence_id == previous_id)).first()
+
+
+def lock_due_reminders(*, session: Session, now: datetime, limit: int) -> list[Task]:
+    """Unsent reminders due by `now`, oldest first, locked FOR UPDATE SKIP LOCKED on
+    PostgreSQL so concurrent checks never take the same row."""
+    stmt = (
+        select(Task)
+        .where(
+            col(Task.reminder_sent).is_(False),
+            col(Task.completed).is_(False),
+            col(Task.remind_at).is_not(None),
+            col(Task.remind_at) <= now,
+        )
+        .order_by(col(Task.remind_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.exec(stmt).all())

@@ -1,0 +1,1 @@
+"""Cross-cutting plumbing: settings, database engine, security, logging, metrics, tracing."""

@@ -1,1 +1,0 @@
-"""SQL for each entity: keyword-only functions that take the session."""

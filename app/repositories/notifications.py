@@ -1,0 +1,31 @@
+"""SQL for the notifications table."""
+
+import uuid
+
+from sqlmodel import Session, col
+
+from app.models.notification import Notification
+from app.repositories.rows import insert_once, newest_first
+
+
+def add_notification_once(*, session: Session, notification: Notification) -> None:
+    insert_once(session, notification)
+
+
+def list_notifications(
+    *, session: Session, user_id: uuid.UUID, unread: bool | None, offset: int, limit: int
+) -> tuple[list[Notification], int]:
+    read_at = col(Notification.read_at)
+    where = [col(Notification.user_id) == user_id]
+    if unread is not None:
+        where.append(read_at.is_(None) if unread else read_at.is_not(None))
+    return newest_first(
+        session, Notification, where, col(Notification.created_at), offset=offset, limit=limit
+    )
+
+
+def get_notification(
+    *, session: Session, user_id: uuid.UUID, notification_id: int
+) -> Notification | None:
+    notification = session.get(Notification, notification_id)
+    return notification if notification is not None and notification.user_id == user_id else None

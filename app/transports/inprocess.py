@@ -1,0 +1,89 @@
+"""The embedded default: topics are in-memory fan-out to the consumers of this process, which
+also runs the reminder check on a timer. One process runs everything."""
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.consumers.base import Consumer
+from app.core.config import Settings
+from app.events.dead_letters import DatabaseDeadLetterSink, DeadLetterSink, report_depth
+from app.events.transport import Message, Publisher
+from app.services.reminders import fire_due_reminders
+from app.transports.base import ConsumerHost, DatabaseBacked, Job
+
+logger = logging.getLogger(__name__)
+
+# A subscriber takes a batch, in publication order (Consumer.handle_batch).
+Subscriber = Callable[[list[Message]], Awaitable[object]]
+
+
+class InProcessBus:
+    """Publishing awaits every subscriber, so the outbox marks an event sent only once handled."""
+
+    def __init__(self) -> None:
+        self._subscribers: dict[str, list[Subscriber]] = defaultdict(list)
+
+    def subscribe(self, topic: str, subscriber: Subscriber) -> None:
+        self._subscribers[topic].append(subscriber)
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def publish(self, messages: list[Message]) -> None:
+        # Each subscriber gets its share of the batch at once, in order, so a consumer looks
+        # up and records duplicates once per batch, as it does behind Kafka.
+        shares: dict[Subscriber, list[Message]] = {}
+        for message in messages:
+            for subscriber in self._subscribers.get(message.topic, []):
+                shares.setdefault(subscriber, []).append(message)
+        for subscriber, share in shares.items():
+            await subscriber(share)
+
+
+def _housekeeping(engine: Engine) -> None:
+    with Session(engine) as session:
+        fire_due_reminders(session=session)
+    with Session(engine) as session:
+        report_depth(session=session)
+
+
+class InProcessTransport(DatabaseBacked):
+    name = "inprocess"
+    embeds_consumers = True
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._bus = InProcessBus()
+
+    def publisher(self) -> Publisher:
+        return self._bus
+
+    def dead_letter_sink(self, engine: Engine, publisher: Publisher) -> DeadLetterSink:
+        # No broker to hold a -dlq topic: the table is the dead-letter queue.
+        return DatabaseDeadLetterSink(engine)
+
+    def host(self, consumer: Consumer) -> ConsumerHost:
+        for topic in consumer.topics:
+            self._bus.subscribe(topic, consumer.handle_batch)
+        return ConsumerHost()
+
+    def reminder_jobs(self, engine: Engine) -> list[Job]:
+        every = self.settings.reminder_check_seconds
+
+        async def reminder_loop() -> None:
+            while True:
+                try:
+                    await asyncio.to_thread(_housekeeping, engine)
+                except Exception:
+                    logger.exception("reminder check failed")
+                await asyncio.sleep(every)
+
+        return [reminder_loop]
