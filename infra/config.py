@@ -71,6 +71,8 @@ class OkeConfig:
     region: str
     vault_id: str
     vault_key_id: str
+    # Bandwidth of the flexible load balancer in front of the ingress; 10 is Always Free.
+    load_balancer_mbps: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -266,6 +268,7 @@ def _oke(read: _Reader, secret_store: SecretStoreKind) -> OkeConfig:
         region=read.text("ociRegion"),
         vault_id=read.text("ociVaultId") if vault else "",
         vault_key_id=read.text("ociVaultKeyId") if vault else "",
+        load_balancer_mbps=read.integer("ociLoadBalancerMbps", 10, 10, 8000),
     )
 
 

@@ -24,6 +24,7 @@ def plan(cfg: StackConfig) -> StackPlan:
         ),
         service_type="LoadBalancer",
         persistent_kafka=True,
+        protect_state=True,
         secret_store_options=(
             {"vaultName": aks.key_vault_name, "azureClientId": aks.key_vault_client_id}
             if vault

@@ -40,6 +40,8 @@ def build_plan(
     cluster: ClusterArgs,
     service_type: Literal["LoadBalancer", "NodePort"],
     persistent_kafka: bool,
+    protect_state: bool = False,
+    edge_service_annotations: dict[str, str] | None = None,
     secret_store_options: dict[str, str] | None = None,
     vault: OciVaultTarget | AzureVaultTarget | None = None,
 ) -> StackPlan:
@@ -50,13 +52,14 @@ def build_plan(
             partitions=msg.kafka_partitions,
             replicas=msg.kafka_replicas,
             persistent=persistent_kafka,
+            protect=protect_state,
         )
         if strimzi
         else None
     )
     secrets = cfg.secrets
     pg = (
-        postgres.InClusterPostgresArgs(password=secrets.postgres_password)
+        postgres.InClusterPostgresArgs(password=secrets.postgres_password, protect=protect_state)
         if cfg.postgres_in_cluster and secrets.postgres_password is not None
         else None
     )
@@ -92,7 +95,12 @@ def build_plan(
     obs = cfg.observability
     return StackPlan(
         cluster=cluster,
-        edge=EdgeArgs(issuer=cfg.tls_issuer, acme_email=cfg.acme_email, service_type=service_type),
+        edge=EdgeArgs(
+            issuer=cfg.tls_issuer,
+            acme_email=cfg.acme_email,
+            service_type=service_type,
+            service_annotations=edge_service_annotations or {},
+        ),
         dapr=DaprControlPlaneArgs(high_availability=False),
         observability=ObservabilityArgs(
             prometheus_retention=obs.prometheus_retention,

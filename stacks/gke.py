@@ -22,4 +22,5 @@ def plan(cfg: StackConfig) -> StackPlan:
         ),
         service_type="LoadBalancer",
         persistent_kafka=True,
+        protect_state=True,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra.clusters.oke import OkeClusterArgs
+from infra.clusters.oke import OkeClusterArgs, flexible_load_balancer
 from infra.config import ConfigError, StackConfig
 from infra.plan import StackPlan
 from infra.workloads.secrets import OciVaultTarget
@@ -27,6 +27,8 @@ def plan(cfg: StackConfig) -> StackPlan:
         ),
         service_type="LoadBalancer",
         persistent_kafka=True,
+        protect_state=True,
+        edge_service_annotations=flexible_load_balancer(oke.load_balancer_mbps),
         secret_store_options=(
             {"region": oke.region, "compartment": oke.compartment_id, "vaultOCID": oke.vault_id}
             if vault

@@ -190,3 +190,10 @@ class OkeCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[node_pool]),
         )
         self.register_outputs({"clusterId": self.cluster_id, "kubeconfig": self.kubeconfig})
+
+
+def flexible_load_balancer(mbps: int) -> dict[str, str]:
+    """Annotations that make OCI's cloud controller create a flexible load balancer of a
+    fixed bandwidth (min = max); at 10 Mbps it is in the Always Free tier."""
+    prefix = "service.beta.kubernetes.io/oci-load-balancer-shape"
+    return {prefix: "flexible", f"{prefix}-flex-min": str(mbps), f"{prefix}-flex-max": str(mbps)}

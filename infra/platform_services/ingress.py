@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pulumi
@@ -26,6 +27,8 @@ class EdgeArgs:
     acme_email: str
     # NodePort on Minikube (reached via `minikube ip`), a cloud load balancer elsewhere.
     service_type: Literal["LoadBalancer", "NodePort"] = "LoadBalancer"
+    # Cloud-specific load balancer settings (e.g. the OCI shape) on the controller Service.
+    service_annotations: Mapping[str, str] = field(default_factory=dict)
 
 
 def cluster_issuer(issuer: str, acme_email: str) -> dict[str, Any]:
@@ -49,8 +52,12 @@ def cluster_issuer(issuer: str, acme_email: str) -> dict[str, Any]:
     }
 
 
-def ingress_nginx_values(service_type: str) -> dict[str, Any]:
+def ingress_nginx_values(
+    service_type: str, service_annotations: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     service: dict[str, Any] = {"type": service_type}
+    if service_annotations:
+        service["annotations"] = dict(service_annotations)
     if service_type == "NodePort":
         service["nodePorts"] = {"http": 30080, "https": 30443}
     return {
@@ -79,7 +86,7 @@ class Edge(pulumi.ComponentResource):
             "ingress-nginx",
             versions.INGRESS_NGINX,
             namespace=INGRESS_NAMESPACE,
-            values=ingress_nginx_values(args.service_type),
+            values=ingress_nginx_values(args.service_type, args.service_annotations),
             parent=self,
         )
         cert_manager = helm_release(

@@ -1,5 +1,5 @@
-"""Metrics, logs, traces: kube-prometheus-stack, Loki + Promtail, Jaeger, Taskflow's rules and
-dashboards."""
+"""Metrics, logs, traces: kube-prometheus-stack, Loki fed by Grafana Alloy, Jaeger v2,
+Taskflow's rules and dashboards."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ MONITORING_LIMITS: dict[str, dict[str, str]] = {
         "kube-state-metrics": "64Mi",
         "node-exporter": "32Mi",
         "loki": "256Mi",
-        "promtail": "64Mi",
+        "alloy": "64Mi",
         "jaeger": "192Mi",
     },
     "standard": {
@@ -54,7 +54,7 @@ MONITORING_LIMITS: dict[str, dict[str, str]] = {
         "kube-state-metrics": "256Mi",
         "node-exporter": "128Mi",
         "loki": "1Gi",
-        "promtail": "256Mi",
+        "alloy": "256Mi",
         "jaeger": "1Gi",
     },
 }
@@ -162,27 +162,67 @@ def loki_values(args: ObservabilityArgs) -> dict[str, Any]:
     }
 
 
-def promtail_values(args: ObservabilityArgs) -> dict[str, Any]:
+# Alloy tails pod logs through the Kubernetes API (loki.source.kubernetes), so it needs no
+# hostPath mount and runs as one Deployment replica instead of a privileged DaemonSet.
+ALLOY_CONFIG = f"""
+discovery.kubernetes "pods" {{
+  role = "pod"
+}}
+
+discovery.relabel "pods" {{
+  targets = discovery.kubernetes.pods.targets
+  rule {{
+    source_labels = ["__meta_kubernetes_namespace"]
+    target_label  = "namespace"
+  }}
+  rule {{
+    source_labels = ["__meta_kubernetes_pod_name"]
+    target_label  = "pod"
+  }}
+  rule {{
+    source_labels = ["__meta_kubernetes_pod_container_name"]
+    target_label  = "container"
+  }}
+  rule {{
+    source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]
+    target_label  = "app"
+  }}
+}}
+
+loki.source.kubernetes "pods" {{
+  targets    = discovery.relabel.pods.output
+  forward_to = [loki.write.default.receiver]
+}}
+
+loki.write "default" {{
+  endpoint {{
+    url = "http://loki.{MONITORING_NAMESPACE}.svc:3100/loki/api/v1/push"
+  }}
+}}
+"""
+
+
+def alloy_values(args: ObservabilityArgs) -> dict[str, Any]:
     return {
-        "config": {
-            "clients": [{"url": f"http://loki.{MONITORING_NAMESPACE}.svc:3100/loki/api/v1/push"}]
+        "controller": {"type": "deployment", "replicas": 1},
+        "alloy": {
+            "configMap": {"create": True, "content": ALLOY_CONFIG},
+            "mounts": {"varlog": False, "dockercontainers": False},
+            "resources": _resources("200m", MONITORING_LIMITS[args.profile]["alloy"]),
         },
-        "resources": _resources("200m", MONITORING_LIMITS[args.profile]["promtail"]),
     }
 
 
 def jaeger_values(args: ObservabilityArgs) -> dict[str, Any]:
+    """Chart 4.x: the Jaeger v2 all-in-one (an OpenTelemetry Collector distribution that
+    receives OTLP on 4317/4318), traces kept in memory."""
     return {
-        "provisionDataStore": {"cassandra": False},
+        "provisionDataStore": {"cassandra": False, "elasticsearch": False},
         "storage": {"type": "memory"},
         "allInOne": {
             "enabled": True,
-            "extraEnv": [{"name": "COLLECTOR_OTLP_ENABLED", "value": "true"}],
             "resources": _resources("500m", MONITORING_LIMITS[args.profile]["jaeger"]),
         },
-        "agent": {"enabled": False},
-        "collector": {"enabled": False},
-        "query": {"enabled": False},
     }
 
 
@@ -209,10 +249,10 @@ class Observability(pulumi.ComponentResource):
             parent=self,
         )
         helm_release(
-            "promtail",
-            versions.PROMTAIL,
+            "alloy",
+            versions.ALLOY,
             namespace=MONITORING_NAMESPACE,
-            values=promtail_values(args),
+            values=alloy_values(args),
             parent=self,
             depends_on=[loki],
         )

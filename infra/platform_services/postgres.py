@@ -20,6 +20,8 @@ HOST = f"postgres.{POSTGRES_NAMESPACE}.svc.cluster.local"
 class InClusterPostgresArgs:
     password: pulumi.Input[str]
     storage_size: str = "2Gi"
+    # Protect the StatefulSet (its volume holds the data) from `pulumi destroy`.
+    protect: bool = False
 
 
 class InClusterPostgres(pulumi.ComponentResource):
@@ -129,7 +131,7 @@ class InClusterPostgres(pulumi.ComponentResource):
             f"{name}-sts",
             metadata={"name": "postgres", "namespace": POSTGRES_NAMESPACE, "labels": labels},
             spec=spec,
-            opts=in_ns,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace], protect=args.protect),
         )
         self.database_url = database_url(args.password)
         self.state_connection_string = state_connection_string(args.password)

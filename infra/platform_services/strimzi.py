@@ -14,7 +14,8 @@ from infra.platform_services.helm import helm_release
 
 KAFKA_NAMESPACE = "kafka"
 CLUSTER_NAME = "taskflow"
-API_VERSION = "kafka.strimzi.io/v1beta2"
+# Strimzi 1.x serves only v1; KRaft with node pools is its only mode (no opt-in annotations).
+API_VERSION = "kafka.strimzi.io/v1"
 WEEK_MS = 7 * 24 * 3600 * 1000
 
 
@@ -25,6 +26,8 @@ class StrimziKafkaArgs:
     # Ephemeral storage on Minikube; a persistent volume per broker in cloud.
     persistent: bool
     storage_size: str = "10Gi"
+    # Cloud stacks: `pulumi destroy` or a rename must not drop the brokers, pool or topics.
+    protect: bool = False
 
 
 def _cluster_label() -> dict[str, str]:
@@ -71,11 +74,7 @@ def kafka_manifest(args: StrimziKafkaArgs) -> dict[str, Any]:
     return {
         "apiVersion": API_VERSION,
         "kind": "Kafka",
-        "metadata": {
-            "name": CLUSTER_NAME,
-            "namespace": KAFKA_NAMESPACE,
-            "annotations": {"strimzi.io/node-pools": "enabled", "strimzi.io/kraft": "enabled"},
-        },
+        "metadata": {"name": CLUSTER_NAME, "namespace": KAFKA_NAMESPACE},
         "spec": {
             "kafka": {
                 "version": versions.KAFKA_VERSION,
@@ -144,18 +143,22 @@ class StrimziKafka(pulumi.ComponentResource):
             },
             parent=self,
         )
-        after_operator = pulumi.ResourceOptions(parent=self, depends_on=[operator])
+        after_operator = pulumi.ResourceOptions(
+            parent=self, depends_on=[operator], protect=args.protect
+        )
         pool = KubernetesManifest(f"{name}-pool", node_pool_manifest(args), opts=after_operator)
         kafka = KubernetesManifest(
             f"{name}-cluster",
             kafka_manifest(args),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[operator, pool]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[operator, pool], protect=args.protect
+            ),
         )
         for topic in ALL_TOPICS:
             KubernetesManifest(
                 f"{name}-topic-{topic}",
                 topic_manifest(topic, args),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[kafka]),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[kafka], protect=args.protect),
             )
         self.bootstrap_servers = self.bootstrap_address()
         self.register_outputs({"bootstrapServers": self.bootstrap_servers})

@@ -119,8 +119,9 @@ def container(service: Service, settings: PodSettings) -> k8s.core.v1.ContainerA
 
 
 def deployment_spec(service: Service, settings: PodSettings) -> k8s.apps.v1.DeploymentSpecArgsDict:
+    # No `replicas`: every Deployment has an HPA, which owns the scale. Setting it here would
+    # reset the scale on each `up` (and server-side apply would fight the autoscaler).
     return {
-        "replicas": 1,
         "revision_history_limit": 5,
         "selector": {"match_labels": labels(service)},
         # Never drop below the current capacity during a rollout.

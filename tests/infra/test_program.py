@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from infra import versions
 from infra.contracts import ALL_TOPICS, SERVICES
 from tests.infra.harness import FAKE_SECRETS, Recorder
 
@@ -84,6 +85,33 @@ def test_hpas_scale_on_cpu_70_between_1_and_3(deployed: Deployed, stack: str) ->
         assert spec["metrics"][0]["resource"]["target"]["averageUtilization"] == 70
 
 
+def test_deployments_leave_the_scale_to_their_hpa(deployed: Deployed, stack: str) -> None:
+    rec = deployed(stack)
+    deployments = rec.of_type("kubernetes:apps/v1:Deployment")
+    hpa_targets = {
+        h.inputs["spec"]["scaleTargetRef"]["name"]
+        for h in rec.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+    }
+    assert {d.inputs["metadata"]["name"] for d in deployments} == hpa_targets
+    assert [d.name for d in deployments if "replicas" in d.inputs["spec"]] == []
+
+
+@pytest.mark.parametrize(("stack_name", "shaped"), [("oke", True), ("aks", False)])
+def test_oke_ingress_uses_the_always_free_flexible_load_balancer(
+    deployed: Deployed, stack_name: str, shaped: bool
+) -> None:
+    release = deployed(stack_name).named("kubernetes:helm.sh/v3:Release", "ingress-nginx")
+    service = release.inputs["values"]["controller"]["service"]
+    assert service["type"] == "LoadBalancer"
+    prefix = "service.beta.kubernetes.io/oci-load-balancer-shape"
+    expected = (
+        {prefix: "flexible", f"{prefix}-flex-min": "10", f"{prefix}-flex-max": "10"}
+        if shaped
+        else None
+    )
+    assert service.get("annotations") == expected
+
+
 def test_every_service_has_pdb_and_clusterip_service(deployed: Deployed, stack: str) -> None:
     rec = deployed(stack)
     assert len(rec.of_type("kubernetes:policy/v1:PodDisruptionBudget")) == len(SERVICES)
@@ -129,15 +157,15 @@ def test_network_policies_deny_by_default(deployed: Deployed, stack: str) -> Non
 def test_kafka_topics_match_stack_partitions(
     deployed: Deployed, stack_name: str, partitions: int
 ) -> None:
-    topics = deployed(stack_name).of_type("kubernetes:kafka.strimzi.io/v1beta2:KafkaTopic")
+    topics = deployed(stack_name).of_type("kubernetes:kafka.strimzi.io/v1:KafkaTopic")
     assert sorted(t.inputs["metadata"]["name"] for t in topics) == sorted(ALL_TOPICS)
     assert {t.manifest["spec"]["partitions"] for t in topics} == {partitions}
 
 
 def test_kafka_cluster_runs_kraft_with_node_pool(deployed: Deployed, stack: str) -> None:
-    (kafka,) = deployed(stack).of_type("kubernetes:kafka.strimzi.io/v1beta2:Kafka")
-    assert kafka.inputs["metadata"]["annotations"]["strimzi.io/kraft"] == "enabled"
-    (pool,) = deployed(stack).of_type("kubernetes:kafka.strimzi.io/v1beta2:KafkaNodePool")
+    (kafka,) = deployed(stack).of_type("kubernetes:kafka.strimzi.io/v1:Kafka")
+    assert kafka.inputs["spec"]["kafka"]["version"] == versions.KAFKA_VERSION
+    (pool,) = deployed(stack).of_type("kubernetes:kafka.strimzi.io/v1:KafkaNodePool")
     assert sorted(pool.inputs["spec"]["roles"]) == ["broker", "controller"]
 
 
@@ -226,7 +254,7 @@ def test_minikube_monitoring_limits_stay_under_1_5_gib(deployed: Deployed) -> No
     rec = deployed("minikube")
     release = "kubernetes:helm.sh/v3:Release"
     total = 0
-    for name in ("kube-prometheus-stack", "loki", "promtail", "jaeger"):
+    for name in ("kube-prometheus-stack", "loki", "alloy", "jaeger"):
         values = rec.named(release, name).inputs["values"]
         total += sum(_bytes(q) for q in _memory_limits(values))
     assert 0 < total < 1536 * 2**20
