@@ -15,6 +15,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     ViewportSize,
+    expect,
     sync_playwright,
 )
 
@@ -40,6 +41,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
 # would be caught.
 BROWSER_TIMEZONE = "Asia/Tokyo"
 USER_TIMEZONE = "America/New_York"
+# Assertions wait for the page's state; on a loaded two-core machine that can take a while.
+expect.set_options(timeout=15_000)
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 375, "height": 667}
 
@@ -49,7 +52,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """The real app (API, web UI, live updates) on a migrated temporary SQLite database."""
     url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'taskflow.db'}"
     migrations.upgrade(url)
-    server = LiveServer(create_app(make_settings(url)))
+    # Reminders are checked every second, so a test can see one fire while the page is open.
+    server = LiveServer(create_app(make_settings(url, reminder_check_seconds=1.0)))
     server.start()
     yield server
     server.stop()

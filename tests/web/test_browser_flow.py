@@ -1,6 +1,8 @@
 """The web app end to end in a real headless Chromium against the real app and database."""
 
+import os
 import re
+import shutil
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,13 +17,17 @@ from tests.web.ui import (
     has_chat,
     log_in,
     new_account,
+    open_filters,
     session_value,
     sign_up,
+    tag_filter,
     task_item,
     task_items,
 )
 
 NewContext = Callable[..., BrowserContext]
+# The README's picture; refreshed from this test's screenshot with TASKFLOW_UPDATE_DOCS=1.
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "taskflow.png"
 
 
 def _expect_second_user_sees_nothing(
@@ -30,9 +36,9 @@ def _expect_second_user_sees_nothing(
     other = new_context().new_page()
     other.goto(server.url)
     sign_up(other, new_account("Bea"))
-    expect(other.locator("#task-summary")).to_have_text(re.compile("No tasks yet"))
+    expect(other.locator("#task-summary")).to_have_text(re.compile("No open tasks yet"))
     expect(task_items(other)).to_have_count(0)
-    expect(other.get_by_label("Filter by Tag").locator("option")).to_have_count(1)
+    expect(open_filters(other).locator("#filter-tags input")).to_have_count(0)
     # Nor can the second user read the first user's list through the API.
     answer = other.request.get(
         f"{server.url}/api/{session_value(first, 'user.id')}/tasks",
@@ -65,10 +71,11 @@ def test_chat_adds_task_when_message_sent(
     assert (due.date(), due.hour, due.minute) == (tomorrow, 17, 0)
     expect(milk.locator("time")).to_contain_text("5:00 PM")
 
-    page.get_by_label("Filter by Tag").select_option("groceries")
+    tag_filter(page, "groceries").check()
     expect(task_items(page)).to_have_count(1)
     milk.get_by_role("checkbox").click()
-    expect(milk.get_by_role("checkbox")).to_be_checked()
+    expect(milk).to_have_count(0)  # the list shows open tasks unless asked otherwise
+    expect(page.locator(".toast", has_text="Completed “buy milk”.")).to_be_visible()
     expect(page.locator("#error")).to_be_empty()
     _expect_second_user_sees_nothing(new_context, live_server, page)
 
@@ -88,37 +95,52 @@ def test_list_filters_and_completes_when_tasks_added_through_form(
     expect(due).to_contain_text("5:00 PM")
     expect(milk.locator(".prio")).to_have_text("P2")
 
-    page.get_by_label("Filter by Tag").select_option("groceries")
+    tag_filter(page, "groceries").check()
     expect(task_items(page)).to_have_count(1)
     expect(milk).to_be_visible()
     page.get_by_role("button", name="Clear filters").click()
     expect(task_items(page)).to_have_count(2)
     task_item(page, "write report").get_by_role("button", name=re.compile("^#work")).click()
-    expect(page.get_by_label("Filter by Tag")).to_have_value("work")
+    expect(tag_filter(page, "work")).to_be_checked()
     expect(task_items(page)).to_have_count(1)
+    page.get_by_role("button", name="Clear filters").click()
+
+    # Several tags: any of them, or all of them.
+    tag_filter(page, "groceries").check()
+    tag_filter(page, "work").check()
+    expect(task_items(page)).to_have_count(2)
+    open_filters(page).get_by_label("Match").select_option("all")
+    expect(task_items(page)).to_have_count(0)
+    expect(page.locator("#task-summary")).to_have_text("No tasks match these filters.")
     page.get_by_role("button", name="Clear filters").click()
 
     page.get_by_label("Search tasks").fill("report")
     expect(task_items(page)).to_have_count(1)
     page.get_by_label("Search tasks").fill("")
-    page.get_by_label("Filter by Priority").select_option("P2")
+    filters = open_filters(page)
+    filters.get_by_label("Filter by Priority").select_option("P2")
     expect(task_items(page)).to_have_count(1)
     expect(milk).to_be_visible()
-    page.get_by_label("Filter by Priority").select_option("")
+    filters.get_by_label("Filter by Priority").select_option("")
+    filters.get_by_label("Due from").fill("2030-01-15")
+    filters.get_by_label("Due until").fill("2030-01-15")
+    expect(task_items(page)).to_have_count(1)
+    expect(milk).to_be_visible()
+    page.get_by_role("button", name="Clear filters").click()
     page.get_by_label("Sort by").select_option("title")
-    expect(page.locator("#task-list .task-title")).to_have_text(["buy milk", "write report"])
+    expect(page.locator(".task-list .task-title")).to_have_text(["buy milk", "write report"])
 
     milk.get_by_role("checkbox", name="Completed: buy milk").click()
-    expect(milk.get_by_role("checkbox")).to_be_checked()
-    expect(milk).to_have_class(re.compile(r"\bdone\b"))
-    page.get_by_label("Filter by Status").select_option("open")
     expect(task_items(page)).to_have_count(1)
     expect(task_item(page, "write report")).to_be_visible()
-    page.get_by_label("Filter by Status").select_option("completed")
+    filters = open_filters(page)
+    filters.get_by_label("Filter by Status").select_option("completed")
     expect(task_items(page)).to_have_count(1)
-    expect(milk).to_be_visible()
+    expect(milk).to_have_class(re.compile(r"\bdone\b"))
+    expect(milk.get_by_role("checkbox")).to_be_checked()
+    filters.get_by_label("Filter by Status").select_option("all")
+    expect(task_items(page)).to_have_count(2)
 
-    page.get_by_label("Filter by Status").select_option("all")
     task_item(page, "write report").get_by_role("button", name="Delete write report").click()
     expect(task_items(page)).to_have_count(1)
     expect(page.locator("#error")).to_be_empty()
@@ -132,7 +154,8 @@ def test_task_saved_when_edited_inline(page: Page) -> None:
     form = page.get_by_role("form", name="Edit dentist")
     form.get_by_label("Title").fill("dentist appointment")
     form.get_by_label("Priority").select_option("P1")
-    form.get_by_label("Due").fill("2030-03-02T15:00")
+    form.get_by_label("Due date").fill("2030-03-02")
+    form.get_by_label("Time (optional)").fill("15:00")
     form.get_by_label("Tags").fill("health")
     form.get_by_role("button", name="Save").click()
 
@@ -150,7 +173,12 @@ def test_error_shown_when_api_rejects_request(page: Page) -> None:
     form.get_by_label("Email").fill(account.email)
     form.get_by_label("Password").fill("short")
     form.get_by_role("button", name="Create account").click()
-    expect(alert).to_have_text("password: String should have at least 8 characters")
+    # Each problem in plain words next to its field, not raw validator text in a banner.
+    password = form.get_by_label("Password")
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(password).to_have_accessible_description("Use at least 8 characters.")
+    expect(password).to_be_focused()
+    expect(alert).to_be_empty()
 
     sign_up(page, account)
     page.get_by_role("button", name="Log out").click()
@@ -164,14 +192,19 @@ def test_error_shown_when_api_rejects_request(page: Page) -> None:
     form.get_by_label("Email").fill(account.email)
     form.get_by_label("Password").fill("another-long-password")
     form.get_by_role("button", name="Create account").click()
-    expect(alert).to_have_text("an account with this email already exists")
+    expect(form.get_by_label("Email")).to_have_accessible_description(
+        "An account with this email already exists. Log in instead?"
+    )
 
     log_in(page, account)
     expect(alert).to_be_empty()
     page.get_by_label("Due date").fill("2030-01-01T10:00")
     page.get_by_label("New task", exact=True).fill("   ")
     page.get_by_role("button", name="Add task").click()
-    expect(alert).to_have_text("A task needs a title.")
+    expect(page.get_by_label("New task", exact=True)).to_have_accessible_description(
+        "A task needs a title."
+    )
+    expect(alert).to_be_empty()
 
 
 def test_session_ends_when_token_rejected(page: Page) -> None:
@@ -200,7 +233,8 @@ def test_other_tab_shows_change_when_task_added_elsewhere(
     # Polling is every 15 s; within 5 s it can only have come over the socket.
     expect(task_item(second, "arrives live")).to_be_visible(timeout=5_000)
     task_item(first, "arrives live").get_by_role("checkbox").click()
-    expect(task_item(second, "arrives live").get_by_role("checkbox")).to_be_checked(timeout=5_000)
+    # Completed, it leaves the open list in the other tab too.
+    expect(task_item(second, "arrives live")).to_have_count(0, timeout=5_000)
 
 
 def test_list_refetched_when_socket_pushes_event(
@@ -266,20 +300,36 @@ def test_main_screen_saved_when_tasks_and_chat_shown(
         page.keyboard.press("Enter")
         expect(page.locator("#chat-log .msg-assistant")).to_have_count(1)
 
-    # Desktop: the chat panel is beside the list.
+    # Desktop: views, list and assistant side by side.
+    nav_box = page.get_by_role("navigation", name="Views").bounding_box()
     tasks_box = page.locator("#tasks-panel").bounding_box()
     chat_box = page.locator("#chat-panel").bounding_box()
-    assert tasks_box and chat_box
+    assert nav_box and tasks_box and chat_box
+    assert nav_box["x"] + nav_box["width"] <= tasks_box["x"]
     assert chat_box["x"] >= tasks_box["x"] + tasks_box["width"]
     page.screenshot(path=artifacts / "main.png", full_page=True)
+    page.screenshot(path=artifacts / "readme.png")
+    if os.environ.get("TASKFLOW_UPDATE_DOCS"):
+        DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(artifacts / "readme.png", DOCS_SCREENSHOT)
 
-    # Phone: stacked, nothing wider than the screen.
+    # Phone: the list comes first (the add box and the first tasks on the first screen); the
+    # assistant is a panel opened from the top bar.
     page.set_viewport_size(PHONE)
-    tasks_box = page.locator("#tasks-panel").bounding_box()
-    chat_box = page.locator("#chat-panel").bounding_box()
-    assert tasks_box and chat_box
-    assert chat_box["y"] >= tasks_box["y"] + tasks_box["height"]
+    page.reload()  # as a phone opens it: the add box's extra fields start folded
+    expect(task_items(page)).to_have_count(3)
+    expect(page.locator("#chat-panel")).to_be_hidden()
+    page.screenshot(path=artifacts / "main-phone.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=artifacts / "main-phone.png", full_page=True)
-    for name in ("main.png", "main-phone.png"):
+    second, third = (task_items(page).nth(n).bounding_box() for n in (1, 2))
+    assert second and third
+    assert second["y"] + second["height"] <= PHONE["height"]  # two whole tasks, and a third
+    assert third["y"] + 40 <= PHONE["height"]  # whose title shows, on the first screen
+    page.get_by_role("button", name="Assistant").click()
+    expect(page.locator("#chat-panel")).to_be_visible()
+    expect(page.get_by_label("Message the assistant")).to_be_focused()
+    page.screenshot(path=artifacts / "assistant-phone.png")
+    page.get_by_role("button", name="Close assistant").click()
+    expect(page.locator("#chat-panel")).to_be_hidden()
+    for name in ("main.png", "main-phone.png", "assistant-phone.png"):
         assert (artifacts / name).stat().st_size > 10_000

@@ -51,6 +51,9 @@ def add_task(
 ) -> Locator:
     form = page.get_by_role("form", name="Add a task")
     form.get_by_label("New task", exact=True).fill(title)
+    more = form.locator("details")
+    if more.get_attribute("open") is None:
+        more.locator("summary").click()
     form.get_by_label("Priority").select_option(priority)
     form.get_by_label("Due date").fill(due)
     form.get_by_label("Tags").fill(tags)
@@ -61,7 +64,7 @@ def add_task(
 
 
 def task_items(page: Page) -> Locator:
-    return page.locator("#task-list > li")
+    return page.locator(".task-list > li")
 
 
 def task_item(page: Page, title: str) -> Locator:
@@ -76,3 +79,22 @@ def session_value(page: Page, key: str) -> str:
 
 def has_chat(server: LiveServer) -> bool:
     return CHAT_PATH in server.app.openapi().get("paths", {})
+
+
+def open_filters(page: Page) -> Locator:
+    """The filter form with its "More filters" section open."""
+    form = page.get_by_role("search", name="Filter and sort tasks")
+    more = form.locator("details")
+    if more.get_attribute("open") is None:
+        more.locator("summary").click()
+    return form
+
+
+def tag_filter(page: Page, tag: str) -> Locator:
+    return open_filters(page).get_by_role("checkbox", name=f"#{tag}", exact=True)
+
+
+def view_link(page: Page, name: str) -> Locator:
+    return page.get_by_role("navigation", name="Views").get_by_role(
+        "button", name=re.compile(rf"^{re.escape(name)}\b")
+    )

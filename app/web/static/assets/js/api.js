@@ -1,11 +1,12 @@
 // The REST client: JSON in and out, the bearer token, and readable errors from 4xx bodies.
 
 export class ApiError extends Error {
-  /** @param {number} status @param {string} message */
-  constructor(status, message) {
+  /** @param {number} status @param {string} message @param {any} [body] the parsed answer */
+  constructor(status, message, body = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
+    this.body = body;
   }
 }
 
@@ -28,10 +29,11 @@ export function errorMessage(status, body) {
 /**
  * @param {string} method
  * @param {string} path under the same origin, e.g. /api/auth/login
- * @param {{token?: string|null, body?: unknown, params?: URLSearchParams}} [options]
+ * @param {{token?: string|null, body?: unknown, params?: URLSearchParams, raw?: boolean}} [options]
+ *   raw: return the answer's text (downloads) instead of parsing JSON
  * @returns {Promise<{data: any, headers: Headers, status: number}>}
  */
-export async function request(method, path, { token = null, body, params } = {}) {
+export async function request(method, path, { token = null, body, params, raw = false } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -47,6 +49,7 @@ export async function request(method, path, { token = null, body, params } = {})
     throw new ApiError(0, errorMessage(0, null));
   }
   const text = await response.text();
+  if (raw && response.ok) return { data: text, headers: response.headers, status: response.status };
   let data = null;
   if (text) {
     try {
@@ -55,6 +58,6 @@ export async function request(method, path, { token = null, body, params } = {})
       data = null;
     }
   }
-  if (!response.ok) throw new ApiError(response.status, errorMessage(response.status, data));
+  if (!response.ok) throw new ApiError(response.status, errorMessage(response.status, data), data);
   return { data, headers: response.headers, status: response.status };
 }

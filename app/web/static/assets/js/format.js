@@ -1,16 +1,56 @@
 // Dates in the user's own time zone (from their profile), whatever the browser's zone is.
 
+// A task due on a day without a time is stored at 23:59:59 of that day in the user's zone:
+// it sorts after the day's timed tasks and becomes overdue only when the day is over.
+export const ALL_DAY_TIME = "23:59:59";
+
+/** @param {string} iso @param {string} timeZone */
+export function isAllDay(iso, timeZone) {
+  return toLocalInput(iso, timeZone).endsWith("T23:59") && new Date(iso).getUTCSeconds() === 59;
+}
+
 /** @param {string} iso @param {string} timeZone */
 export function formatDue(iso, timeZone) {
+  const allDay = isAllDay(iso, timeZone);
   return new Intl.DateTimeFormat(undefined, {
     timeZone,
     weekday: "short",
     day: "numeric",
     month: "short",
     year: sameYear(iso, timeZone) ? undefined : "numeric",
-    hour: "numeric",
-    minute: "2-digit",
+    hour: allDay ? undefined : "numeric",
+    minute: allDay ? undefined : "2-digit",
   }).format(new Date(iso));
+}
+
+/** The calendar day ("YYYY-MM-DD") of an instant in the user's zone. */
+export function dayKey(iso, timeZone) {
+  return toLocalInput(iso, timeZone).slice(0, 10);
+}
+
+/** Today's calendar day in the user's zone. */
+export function todayKey(timeZone) {
+  return dayKey(new Date().toISOString(), timeZone);
+}
+
+/** A calendar day `days` after `key` (calendar arithmetic, so DST changes do not matter). */
+export function addDays(key, days) {
+  const [y, m, d] = key.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** "Today", "Tomorrow" or "Wednesday 2 December" for a calendar day. */
+export function formatDay(key, timeZone) {
+  const today = todayKey(timeZone);
+  if (key === today) return "Today";
+  if (key === addDays(today, 1)) return "Tomorrow";
+  const [y, m, d] = key.split("-").map(Number);
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone: "UTC",
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+  }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** @param {string} iso @param {string} timeZone */
@@ -90,6 +130,13 @@ export function formatRecurrence(rule) {
   }
   if (parts.BYMONTHDAY) words += ` on day ${parts.BYMONTHDAY}`;
   return words;
+}
+
+/** @param {string} iso @param {string} timeZone */
+export function formatWhen(iso, timeZone) {
+  return new Intl.DateTimeFormat(undefined, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(iso),
+  );
 }
 
 /** @param {string} text */

@@ -2,18 +2,28 @@
 
 import { ApiError, request } from "./api.js";
 import { byId } from "./dom.js";
+import { createDetails } from "./activity.js";
 import { createChat } from "./chat.js";
+import { clearFieldErrors, fieldErrors, showFieldErrors } from "./fields.js";
+import { installShortcuts } from "./keys.js";
 import { connectLive } from "./live.js";
+import { createNotifications } from "./notify.js";
 import { createTasks } from "./tasks.js";
+import { createViews } from "./views.js";
 
 const SESSION_KEY = "taskflow.session";
 const POLL_MS = 15_000;
+// Reminders are not pushed over the socket (only the task's "reminder sent" change is), so the
+// bell also looks every 30 s.
+const NOTIFY_POLL_MS = 30_000;
+const WIDE = window.matchMedia("(min-width: 821px)");
 
 /** @type {{token: string, user: any} | null} */
 let session = loadSession();
 /** @type {{close: () => void, isLive: () => boolean} | null} */
 let live = null;
 let pollTimer = 0;
+let notifyTimer = 0;
 let refreshTimer = 0;
 
 const errorBox = byId("error");
@@ -60,12 +70,33 @@ async function call(method, path, options = {}) {
 }
 
 const ctx = { call, user: () => session?.user ?? null, showError, clearError, announce };
-const tasks = createTasks(ctx);
-const chat = createChat(ctx, { onReply: () => tasks.refresh() });
+const details = createDetails(ctx);
+const views = createViews(ctx, {
+  onSelect: (view) => {
+    tasks.showView();
+    announce(`${view.name}.`);
+  },
+});
+const tasks = createTasks(ctx, {
+  view: () => views.current(),
+  onChange: () => views.refreshCounts(),
+  onDetails: (task) => details.openTask(task).catch((error) => showError(error.message)),
+});
+const notifications = createNotifications(ctx, {
+  onOpenTask: (taskId) => details.openTaskById(taskId).catch((error) => showError(error.message)),
+});
+const chat = createChat(ctx, { onReply: () => refreshAll() });
+installShortcuts({ ...tasks, enabled: () => session !== null });
+
+function refreshAll() {
+  tasks.refresh();
+  views.refreshCounts();
+  notifications.refresh();
+}
 
 function refreshSoon() {
   window.clearTimeout(refreshTimer);
-  refreshTimer = window.setTimeout(() => tasks.refresh(), 150);
+  refreshTimer = window.setTimeout(refreshAll, 150);
 }
 
 const LIVE_LABELS = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
@@ -75,7 +106,10 @@ function startLive() {
   live = connectLive({
     userId: session.user.id,
     token: session.token,
-    onEvent: refreshSoon,
+    onEvent: (message) => {
+      if (message?.changes?.reminder_sent) notifications.reminderSent();
+      refreshSoon();
+    },
     onState: (state) => {
       status.dataset.state = state;
       status.textContent = LIVE_LABELS[state];
@@ -85,14 +119,18 @@ function startLive() {
   });
   // Until the socket is up (or if the server has none), poll.
   pollTimer = window.setInterval(() => {
-    if (!live?.isLive() && document.visibilityState === "visible") tasks.refresh();
+    if (!live?.isLive() && document.visibilityState === "visible") refreshAll();
   }, POLL_MS);
+  notifyTimer = window.setInterval(() => {
+    if (document.visibilityState === "visible") notifications.refresh();
+  }, NOTIFY_POLL_MS);
 }
 
 function stopLive() {
   live?.close();
   live = null;
   window.clearInterval(pollTimer);
+  window.clearInterval(notifyTimer);
 }
 
 function showApp() {
@@ -100,7 +138,9 @@ function showApp() {
   byId("app-view").hidden = false;
   byId("session-bar").hidden = false;
   byId("whoami").textContent = `${session.user.name} · times in ${session.user.timezone}`;
-  tasks.refresh();
+  // On a wide screen the add form shows all its fields; on a phone the list comes first.
+  /** @type {HTMLDetailsElement} */ (byId("add-more")).open = WIDE.matches;
+  refreshAll();
   chat.restore();
   startLive();
 }
@@ -124,6 +164,10 @@ function logout() {
   session = null;
   sessionStorage.removeItem(SESSION_KEY);
   tasks.reset();
+  views.reset();
+  notifications.reset();
+  details.close();
+  setChatOpen(false);
   byId("chat-log").replaceChildren();
   showAuth();
   byId("login-email").focus();
@@ -134,14 +178,19 @@ function value(form, name) {
 }
 
 function missing(form, names) {
+  const errors = {};
   for (const [name, label] of names) {
-    if (!value(form, name)) {
-      showError(`${label} is required.`);
-      /** @type {HTMLElement} */ (form.elements.namedItem(name)).focus();
-      return true;
-    }
+    if (!value(form, name)) errors[name] = `Enter your ${label.toLowerCase()}.`;
   }
-  return false;
+  return showFieldErrors(form, errors);
+}
+
+/** Field errors next to their fields; anything else (a wrong password) in the alert. */
+function formError(form, error, fieldFor409) {
+  const errors = fieldErrors(error);
+  if (error?.status === 409 && fieldFor409) errors[fieldFor409] = "An account with this email already exists. Log in instead?";
+  if (!showFieldErrors(form, errors)) showError(error.message);
+  else clearError();
 }
 
 byId("login-form").addEventListener("submit", async (event) => {
@@ -153,9 +202,10 @@ byId("login-form").addEventListener("submit", async (event) => {
       body: { email: value(form, "email"), password: String(new FormData(form).get("password")) },
     });
     form.reset();
+    clearFieldErrors(form);
     startSession(data);
   } catch (error) {
-    showError(error.message);
+    formError(form, error);
   }
 });
 
@@ -173,15 +223,38 @@ byId("signup-form").addEventListener("submit", async (event) => {
       },
     });
     form.reset();
+    clearFieldErrors(form);
     startSession(data);
   } catch (error) {
-    showError(error.message);
+    formError(form, error, "email");
   }
 });
 
 byId("logout-button").addEventListener("click", () => {
   logout();
   announce("Logged out.");
+});
+
+for (const id of ["activity-button", "bell-activity"]) {
+  byId(id).addEventListener("click", () => details.openAccount().catch((error) => showError(error.message)));
+}
+
+/** On a phone the assistant is a panel over the list, opened from the top bar. */
+function setChatOpen(open) {
+  document.body.classList.toggle("chat-open", open);
+  byId("chat-open").setAttribute("aria-expanded", String(open));
+  if (open) byId("chat-input").focus();
+}
+byId("chat-open").addEventListener("click", () => setChatOpen(!document.body.classList.contains("chat-open")));
+byId("chat-close").addEventListener("click", () => {
+  setChatOpen(false);
+  byId("chat-open").focus();
+});
+byId("chat-panel").addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && document.body.classList.contains("chat-open")) {
+    setChatOpen(false);
+    byId("chat-open").focus();
+  }
 });
 
 document.addEventListener("visibilitychange", () => {

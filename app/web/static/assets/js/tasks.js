@@ -1,29 +1,37 @@
-// The task list: filters, sort, paging, inline add / complete / edit / delete, tag chips.
+// The task list of the current view: filters, sort, paging, grouping by day, one row per
+// recurring series, inline add / complete / edit / delete, tag chips.
 
 import { h, byId } from "./dom.js";
+import { editForm } from "./editor.js";
+import { clearFieldErrors, fieldErrors, showFieldErrors } from "./fields.js";
 import {
+  dayKey,
+  formatDay,
   formatDue,
   formatFull,
   formatRecurrence,
   formatReminder,
   fromLocalInput,
   splitTags,
-  toLocalInput,
 } from "./format.js";
+import { toast } from "./toast.js";
 
 const PAGE_SIZE = 20;
 
 /**
  * @param {{call: Function, user: () => any, showError: (msg: string) => void,
  *          clearError: () => void, announce: (msg: string) => void}} ctx
+ * @param {{view: () => import("./views.js").View, onChange: () => void,
+ *          onDetails: (task: any) => void}} hooks
  */
-export function createTasks(ctx) {
-  const list = byId("task-list");
+export function createTasks(ctx, { view, onChange, onDetails }) {
+  const groups = byId("task-groups");
   const heading = byId("tasks-title");
   const summary = byId("task-summary");
   const addForm = /** @type {HTMLFormElement} */ (byId("add-form"));
   const filterForm = /** @type {HTMLFormElement} */ (byId("filter-form"));
-  const tagSelect = /** @type {HTMLSelectElement} */ (byId("filter-tag"));
+  const tagBox = byId("filter-tags");
+  const filterCount = byId("filter-count");
   const prev = /** @type {HTMLButtonElement} */ (byId("page-prev"));
   const next = /** @type {HTMLButtonElement} */ (byId("page-next"));
   const pageLabel = byId("page-label");
@@ -33,22 +41,44 @@ export function createTasks(ctx) {
   let sequence = 0;
   let editing = false;
   let searchTimer = 0;
+  /** The tasks last rendered, to put a row back at once when its edit form closes. */
+  let shown = [];
 
   const base = () => `/api/${ctx.user().id}`;
   const field = (name) => /** @type {HTMLInputElement} */ (filterForm.elements.namedItem(name));
+  const checkedTags = () => [...tagBox.querySelectorAll("input:checked")].map((input) => /** @type {HTMLInputElement} */ (input).value);
 
+  /** The view's own query, narrowed by the filter form. */
   function query() {
-    const params = new URLSearchParams();
+    const current = view();
+    const params = new URLSearchParams(current.params(ctx.user().timezone));
     const q = field("q").value.trim();
     if (q) params.set("q", q);
     if (field("priority").value) params.append("priority", field("priority").value);
-    if (field("status").value !== "all") params.set("status", field("status").value);
-    if (tagSelect.value) params.append("tag", tagSelect.value);
-    if (field("overdue").checked) params.set("overdue", "true");
-    params.set("sort", field("sort").value);
+    const status = current.status ?? field("status").value;
+    if (status !== "all") params.set("status", status);
+    for (const tag of checkedTags()) params.append("tag", tag);
+    if (checkedTags().length > 1) params.set("tag_mode", field("tag_mode").value);
+    const after = field("due_after").value ? `${field("due_after").value}T00:00:00` : "";
+    const before = field("due_before").value ? `${field("due_before").value}T23:59:59` : "";
+    // Both the view and the filter may bound the due date: the narrower bound wins.
+    if (after && (!params.get("due_after") || after > String(params.get("due_after")))) params.set("due_after", after);
+    if (before && (!params.get("due_before") || before < String(params.get("due_before")))) params.set("due_before", before);
+    params.set("sort", field("sort").value || current.sort);
     params.set("offset", String(offset));
     params.set("limit", String(PAGE_SIZE));
     return params;
+  }
+
+  function activeFilters() {
+    return [
+      field("q").value.trim(),
+      field("priority").value,
+      field("status").value !== "open" && !view().status,
+      field("due_after").value,
+      field("due_before").value,
+      checkedTags().length,
+    ].filter(Boolean).length;
   }
 
   async function load() {
@@ -71,34 +101,69 @@ export function createTasks(ctx) {
   async function loadTags() {
     try {
       const { data } = await ctx.call("GET", `${base()}/tags`);
-      const chosen = tagSelect.value;
+      const chosen = new Set(checkedTags());
       const names = data.map((t) => t.name);
-      if (chosen && !names.includes(chosen)) names.push(chosen);
-      tagSelect.replaceChildren(
-        h("option", { value: "" }, "Any"),
-        ...names.map((name) => h("option", { value: name, selected: name === chosen }, name)),
+      for (const name of chosen) if (!names.includes(name)) names.push(name);
+      tagBox.replaceChildren(
+        ...(names.length
+          ? names.map((name, index) =>
+              h(
+                "div",
+                { className: "tag-option" },
+                h("input", { type: "checkbox", id: `filter-tag-${index}`, name: "tag", value: name, checked: chosen.has(name) }),
+                h("label", { for: `filter-tag-${index}` }, `#${name}`),
+              ),
+            )
+          : [h("p", { className: "muted" }, "No tags yet.")]),
       );
     } catch (error) {
       ctx.showError(error.message);
     }
   }
 
+  /** A recurring series is one row: a completed occurrence whose successor is listed is hidden. */
+  function oneRowPerSeries(tasks) {
+    const succeeded = new Set(tasks.map((t) => t.previous_occurrence_id).filter(Boolean));
+    return tasks.filter((t) => !(t.completed && succeeded.has(t.id)));
+  }
+
   function render(tasks) {
+    shown = tasks;
     const active = document.activeElement;
-    const focusInList = active instanceof HTMLElement && list.contains(active);
+    const focusInList = active instanceof HTMLElement && groups.contains(active);
     const focusId = focusInList ? active.id : "";
-    list.replaceChildren(...tasks.map(renderTask));
+    const rows = oneRowPerSeries(tasks);
+    const current = view();
+    heading.textContent = current.name;
+    if (current.groupByDay) {
+      const tz = ctx.user().timezone;
+      const days = new Map();
+      for (const task of rows) {
+        const key = dayKey(task.due_at, tz);
+        if (!days.has(key)) days.set(key, []);
+        days.get(key).push(task);
+      }
+      groups.replaceChildren(
+        ...[...days].map(([key, dayTasks]) =>
+          h(
+            "section",
+            { className: "day-group", "aria-labelledby": `day-${key}` },
+            h("h3", { id: `day-${key}`, className: "day-title" }, formatDay(key, tz)),
+            h("ul", { className: "task-list", "aria-labelledby": `day-${key}` }, ...dayTasks.map(renderTask)),
+          ),
+        ),
+      );
+    } else {
+      groups.replaceChildren(h("ul", { id: "task-list", className: "task-list", "aria-labelledby": "tasks-title" }, ...rows.map(renderTask)));
+    }
     if (focusInList) {
       const again = focusId ? document.getElementById(focusId) : null;
       (again ?? heading).focus();
     }
-    const filtered = [...new FormData(filterForm).entries()].some(
-      ([k, v]) => v && !(k === "status" && v === "all") && k !== "sort",
-    );
+    const filters = activeFilters();
+    filterCount.textContent = filters ? `(${filters} on)` : "";
     if (total === 0) {
-      summary.textContent = filtered
-        ? "No tasks match these filters."
-        : "No tasks yet. Add one above or ask the assistant.";
+      summary.textContent = filters ? "No tasks match these filters." : current.empty;
     } else {
       const first = offset + 1;
       const last = offset + tasks.length;
@@ -114,7 +179,8 @@ export function createTasks(ctx) {
     const tz = ctx.user().timezone;
     const overdue = !task.completed && task.due_at && new Date(task.due_at) < new Date();
     const id = `task-${task.id}`;
-    const item = h("li", { className: `task${task.completed ? " done" : ""}`, "data-task-id": task.id });
+    const hasReminder = task.remind_before_minutes !== null && task.remind_before_minutes !== undefined;
+    const item = h("li", { className: `task${task.completed ? " done" : ""}`, "data-task-id": task.id, id, tabindex: "-1" });
     item.append(
       h("input", {
         type: "checkbox",
@@ -142,11 +208,11 @@ export function createTasks(ctx) {
           task.recurrence
             ? h("span", { className: "recur" }, h("span", { "aria-hidden": "true" }, "↻ "), `Repeats ${formatRecurrence(task.recurrence)}`)
             : null,
-          task.remind_before_minutes !== null && task.remind_before_minutes !== undefined
+          hasReminder
             ? h(
                 "span",
                 { className: task.reminder_sent ? "remind sent" : "remind" },
-                `Reminder ${formatReminder(task.remind_before_minutes)}${task.reminder_sent ? " (sent)" : ""}`,
+                task.reminder_sent ? "Reminder sent" : `Reminder ${formatReminder(task.remind_before_minutes)}`,
               )
             : null,
         ),
@@ -160,12 +226,7 @@ export function createTasks(ctx) {
                   {},
                   h(
                     "button",
-                    {
-                      type: "button",
-                      className: "chip",
-                      "aria-label": `#${tag}: show tasks tagged ${tag}`,
-                      onclick: () => filterByTag(tag),
-                    },
+                    { type: "button", className: "chip", "aria-label": `#${tag}: show tasks tagged ${tag}`, onclick: () => filterByTag(tag) },
                     `#${tag}`,
                   ),
                 ),
@@ -180,25 +241,41 @@ export function createTasks(ctx) {
         h("button", { type: "button", id: `${id}-edit`, "aria-label": `Edit ${task.title}`, onclick: () => startEdit(item, task) }, "Edit"),
         h(
           "button",
-          { type: "button", id: `${id}-delete`, className: "danger", "aria-label": `Delete ${task.title}`, onclick: () => remove(task) },
-          "Delete",
+          { type: "button", id: `${id}-details`, "aria-label": `${task.recurrence ? "History and activity" : "Activity"} of ${task.title}`, onclick: () => onDetails(task) },
+          task.recurrence ? "History" : "Activity",
         ),
+        h("button", { type: "button", id: `${id}-delete`, className: "danger", "aria-label": `Delete ${task.title}`, onclick: () => remove(task) }, "Delete"),
       ),
     );
     return item;
   }
 
+  async function afterChange() {
+    await Promise.all([load(), loadTags()]);
+    onChange();
+  }
+
+  async function setCompleted(task, completed) {
+    const { data } = await ctx.call("PATCH", `${base()}/tasks/${task.id}/complete`, { body: { completed } });
+    return data;
+  }
+
   async function toggle(task) {
     try {
-      const { data } = await ctx.call("PATCH", `${base()}/tasks/${task.id}/complete`, {
-        body: { completed: !task.completed },
-      });
+      const data = await setCompleted(task, !task.completed);
       ctx.clearError();
-      ctx.announce(data.completed ? `Completed “${task.title}”.` : `Reopened “${task.title}”.`);
+      const message = data.completed ? `Completed “${task.title}”.` : `Reopened “${task.title}”.`;
+      ctx.announce(message);
+      // Completing a recurring task schedules its successor: undoing that is not a reopen.
+      const undo =
+        data.completed && !task.recurrence
+          ? { label: "Undo", name: `Undo: reopen ${task.title}`, run: () => setCompleted(task, false).then(afterChange, (e) => ctx.showError(e.message)) }
+          : undefined;
+      toast(message, { action: undo });
     } catch (error) {
       ctx.showError(error.message);
     }
-    await load();
+    await afterChange();
   }
 
   async function remove(task) {
@@ -206,71 +283,24 @@ export function createTasks(ctx) {
       await ctx.call("DELETE", `${base()}/tasks/${task.id}`);
       ctx.clearError();
       ctx.announce(`Deleted “${task.title}”.`);
+      toast(`Deleted “${task.title}”.`);
     } catch (error) {
       ctx.showError(error.message);
     }
-    await Promise.all([load(), loadTags()]);
+    await afterChange();
   }
 
   function startEdit(item, task) {
     editing = true;
-    const tz = ctx.user().timezone;
-    const id = `edit-${task.id}`;
-    const input = (name, label, attrs) =>
-      h("div", { className: "field" }, h("label", { for: `${id}-${name}` }, label), h("input", { id: `${id}-${name}`, name, ...attrs }));
-    const priority = h(
-      "select",
-      { id: `${id}-priority`, name: "priority" },
-      ...["P1", "P2", "P3", "P4"].map((p) => h("option", { value: p, selected: p === task.priority }, p)),
-    );
-    const form = h(
-      "form",
-      { className: "edit-form", "aria-label": `Edit ${task.title}` },
-      input("title", "Title", { type: "text", value: task.title, required: true, maxlength: 500 }),
-      h("div", { className: "field" }, h("label", { for: `${id}-priority` }, "Priority"), priority),
-      input("due", "Due", { type: "datetime-local", value: task.due_at ? toLocalInput(task.due_at, tz) : "" }),
-      input("tags", "Tags (comma-separated)", { type: "text", value: task.tags.join(", ") }),
-      h(
-        "div",
-        { className: "field grow" },
-        h("label", { for: `${id}-description` }, "Notes"),
-        h("textarea", { id: `${id}-description`, name: "description", rows: 2, maxlength: 10000 }, task.description),
-      ),
-      h(
-        "div",
-        { className: "edit-actions" },
-        h("button", { type: "submit", className: "primary" }, "Save"),
-        h("button", { type: "button", onclick: () => finishEdit(task) }, "Cancel"),
-      ),
-    );
-    form.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") finishEdit(task);
-    });
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const values = new FormData(form);
-      const title = String(values.get("title") ?? "").trim();
-      if (!title) {
-        ctx.showError("A task needs a title.");
-        return;
-      }
-      const dueValue = String(values.get("due") ?? "");
-      const body = {
-        title,
-        priority: String(values.get("priority")),
-        tags: splitTags(String(values.get("tags") ?? "")),
-        description: String(values.get("description") ?? ""),
-      };
-      const before = task.due_at ? toLocalInput(task.due_at, tz) : "";
-      if (dueValue !== before) body.due_at = fromLocalInput(dueValue);
-      try {
+    const form = editForm(task, {
+      timeZone: ctx.user().timezone,
+      save: async (body) => {
         await ctx.call("PATCH", `${base()}/tasks/${task.id}`, { body });
         ctx.clearError();
-        ctx.announce(`Saved “${title}”.`);
+        ctx.announce(`Saved “${body.title}”.`);
         await finishEdit(task);
-      } catch (error) {
-        ctx.showError(error.message);
-      }
+      },
+      cancel: () => finishEdit(task),
     });
     item.replaceChildren(form);
     /** @type {HTMLInputElement} */ (form.querySelector("input")).focus();
@@ -278,13 +308,17 @@ export function createTasks(ctx) {
 
   async function finishEdit(task) {
     editing = false;
-    await Promise.all([load(), loadTags()]);
+    // The row comes back at once, with focus on its Edit button; a reload (this one, or one a
+    // live update started meanwhile) then refreshes it and keeps that focus.
+    render(shown);
     document.getElementById(`task-${task.id}-edit`)?.focus();
+    await afterChange();
   }
 
   function filterByTag(tag) {
-    if (![...tagSelect.options].some((o) => o.value === tag)) tagSelect.append(h("option", { value: tag }, tag));
-    tagSelect.value = tag;
+    for (const input of tagBox.querySelectorAll("input")) {
+      /** @type {HTMLInputElement} */ (input).checked = /** @type {HTMLInputElement} */ (input).value === tag;
+    }
     offset = 0;
     ctx.announce(`Showing tasks tagged ${tag}.`);
     load();
@@ -294,11 +328,7 @@ export function createTasks(ctx) {
     event.preventDefault();
     const values = new FormData(addForm);
     const title = String(values.get("title") ?? "").trim();
-    if (!title) {
-      ctx.showError("A task needs a title.");
-      byId("add-title").focus();
-      return;
-    }
+    if (showFieldErrors(addForm, title ? {} : { title: "A task needs a title." })) return;
     const body = {
       title,
       priority: String(values.get("priority")),
@@ -309,14 +339,15 @@ export function createTasks(ctx) {
     try {
       await ctx.call("POST", `${base()}/tasks`, { body });
       ctx.clearError();
+      clearFieldErrors(addForm);
       ctx.announce(`Added “${title}”.`);
       addForm.reset();
       byId("add-title").focus();
       offset = 0;
     } catch (error) {
-      ctx.showError(error.message);
+      if (!showFieldErrors(addForm, fieldErrors(error), { due_at: "due" })) ctx.showError(error.message);
     }
-    await Promise.all([load(), loadTags()]);
+    await afterChange();
   });
 
   filterForm.addEventListener("submit", (event) => {
@@ -339,6 +370,7 @@ export function createTasks(ctx) {
   filterForm.addEventListener("reset", () => {
     // The form's values are reset after this event.
     window.setTimeout(() => {
+      for (const input of tagBox.querySelectorAll("input")) /** @type {HTMLInputElement} */ (input).checked = false;
       offset = 0;
       if (ctx.user()) load();
     });
@@ -356,12 +388,25 @@ export function createTasks(ctx) {
     load,
     loadTags,
     refresh: () => Promise.all([load(), loadTags()]),
+    showView() {
+      offset = 0;
+      editing = false;
+      return load();
+    },
+    /** The task rows in order, for keyboard navigation. */
+    rows: () => /** @type {HTMLElement[]} */ ([...groups.querySelectorAll("li.task")]),
+    toggleRow(row) {
+      /** @type {HTMLInputElement|null} */ (row.querySelector(".task-check"))?.click();
+    },
+    editRow(row) {
+      /** @type {HTMLButtonElement|null} */ (row.querySelector("button[id$='-edit']"))?.click();
+    },
     reset() {
       offset = 0;
       editing = false;
-      list.replaceChildren();
+      groups.replaceChildren();
       summary.textContent = "";
-      tagSelect.replaceChildren(h("option", { value: "" }, "Any"));
+      tagBox.replaceChildren();
       addForm.reset();
       filterForm.reset();
     },
