@@ -29,6 +29,7 @@ EXPECTED = {
     "TaskflowHighErrorRate": "critical",
     "TaskflowHighLatency": "warning",
     "TaskflowConsumerLag": "warning",
+    "TaskflowConsumerStalled": "critical",
     "TaskflowDLQNotEmpty": "warning",
     "TaskflowOutboxBacklogGrowing": "warning",
 }
