@@ -6,7 +6,7 @@ from datetime import datetime
 from openai import OpenAI
 from sqlmodel import Session
 
-from app.chat.agents.base import Agent, AgentRequest, ToolRunner, Turn
+from app.chat.agents.base import Agent, AgentRequest, ToolCall, ToolRunner, Turn
 from app.chat.agents.builtin import BuiltinAgent
 from app.chat.agents.openai_agent import OpenAIAgent
 from app.chat.conversations import ConversationStore, StoredToolCall
@@ -47,7 +47,11 @@ def chat(
             raise NotFound(f"conversation {request.conversation_id} not found")
         conversation = found
     history = [
-        Turn(role=m.role, content=m.content)
+        Turn(
+            role=m.role,
+            content=m.content,
+            tool_calls=tuple(ToolCall(c.name, c.arguments, c.result) for c in m.tool_calls),
+        )
         for m in store.messages(
             user_id=user.id, conversation_id=conversation.id, limit=HISTORY_TURNS
         )

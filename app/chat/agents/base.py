@@ -19,6 +19,8 @@ class Turn:
     role: str
     """user | assistant"""
     content: str
+    tool_calls: tuple[ToolCall, ...] = ()
+    """An assistant turn's tool calls with their results: what it showed and changed."""
 
 
 @dataclass

@@ -10,15 +10,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from app.chat.parsing.dates import finalize, read_date, read_range
+from app.chat.parsing.dates import read_date, read_range
 from app.chat.parsing.quick_add import (
     AMOUNT,
+    BEFORE,
     HASH_TAG,
     PRIORITY_CODE,
     PRIORITY_WORD,
     minutes_of,
     priority_number,
     read_quick_add,
+    reminder_minutes,
 )
 from app.chat.parsing.recurrence import read_recurrence
 
@@ -35,10 +37,32 @@ class ListTasks:
     args: dict[str, Any]
 
 
+RefKind = Literal["name", "id", "pronoun", "ordinal", "both", "plural"]
+
+
 @dataclass(frozen=True)
 class TaskRef:
+    """How a message names its task: by words (searched in titles), by id, or by pointing
+    back into the conversation (never searched: 'it', 'the second one', 'both')."""
+
     text: str
     task_id: int | None = None
+    kind: RefKind = "name"
+    index: int | None = None
+    """For ordinals: 0 for the first, -1 for the last."""
+
+    @property
+    def points_back(self) -> bool:
+        return self.kind in ("pronoun", "ordinal", "both", "plural")
+
+
+@dataclass(frozen=True)
+class When:
+    """A date phrase read for a change: the task's own date or time fills what it leaves out."""
+
+    value: datetime
+    has_time: bool
+    has_date: bool
 
 
 @dataclass(frozen=True)
@@ -113,10 +137,58 @@ def extract_fields(text: str, now: datetime) -> tuple[str, dict[str, Any]]:
     return parsed.title, parsed.task_fields()
 
 
+_PRONOUN = re.compile(
+    r"(it|that|this|that one|this one|that task|this task|the task|the same one|same one|"
+    r"the one you (just )?(added|created|changed|moved|made))",
+    re.IGNORECASE,
+)
+_ORDINALS = {
+    "first": 0,
+    "1st": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "4th": 3,
+    "fifth": 4,
+    "5th": 4,
+    "last": -1,
+}
+_ORDINAL = re.compile(
+    rf"(the\s+)?(?P<n>{'|'.join(_ORDINALS)})(\s+(one|task|item|todo))?|(number|no\.?)\s*(?P<num>\d)",
+    re.IGNORECASE,
+)
+_BOTH = re.compile(r"both( of them| tasks)?|the two( of them)?", re.IGNORECASE)
+_PLURAL = re.compile(
+    r"them|those|these|all of them|all (of )?(those|these)|those tasks|these tasks|them all",
+    re.IGNORECASE,
+)
+
+
+def reference(text: str) -> TaskRef | None:
+    """A reference back into the conversation, or an id; None for words to search."""
+    text = " ".join(text.split()).strip(" \"'?.!,")
+    if match := re.fullmatch(r"(task\s*)?#(\d+)|task\s*(\d+)", text, re.IGNORECASE):
+        return TaskRef(text, int(match.group(2) or match.group(3)), kind="id")
+    if _PRONOUN.fullmatch(text):
+        return TaskRef(text, kind="pronoun")
+    if match := _ORDINAL.fullmatch(text):
+        index = _ORDINALS[match["n"].lower()] if match["n"] else int(match["num"]) - 1
+        return TaskRef(text, kind="ordinal", index=index)
+    if _BOTH.fullmatch(text):
+        return TaskRef(text, kind="both")
+    if _PLURAL.fullmatch(text):
+        return TaskRef(text, kind="plural")
+    return None
+
+
 def _ref(text: str) -> TaskRef:
     text = " ".join(text.split()).strip(" \"'?.!,")
+    if (back := reference(text)) is not None:
+        return back
     if match := re.fullmatch(r"(task\s*)?#?(\d+)", text, re.IGNORECASE):
-        return TaskRef(text, int(match.group(2)))
+        return TaskRef(text, int(match.group(2)), kind="id")
     text = re.sub(r"^(the|my|that|this)\s+(task\s+|todo\s+)?", "", text, flags=re.IGNORECASE)
     text = re.sub(r"^(task|todo)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+(task|todo|one)$", "", text, flags=re.IGNORECASE)
@@ -178,7 +250,7 @@ _RANGE_PHRASES = re.compile(
 )
 
 
-def _list_args(text: str, now: datetime) -> dict[str, Any]:
+def list_args(text: str, now: datetime) -> dict[str, Any]:
     args: dict[str, Any] = {}
     body = text
     if _OVERDUE.search(body):
@@ -317,11 +389,86 @@ _TAG_REMOVE = re.compile(
     r"\s+(tag\s+)?from\s+(?P<ref>.+)$",
     re.I,
 )
-_REMIND_TASK = re.compile(
-    rf"^(remind me (about|of)|set (a|the) reminder (for|on))\s+(?P<ref>.+?)\s+{AMOUNT}\s+"
-    r"(before|ahead|early|in advance)$",
+_REMIND_WHEN = (
+    rf"({AMOUNT}\s+{BEFORE}|(?P<daybefore>the day before)|(?P<attime>at the time|when it'?s due|"
+    r"on time))"
+)
+_BARE_AMOUNT = AMOUNT.replace("?P<", "?P<b_")
+_REMIND_TASK = [
+    re.compile(
+        r"^(remind me (about|of)|set (up )?(a|the) reminder (for|on)|add a reminder (to|for|on))"
+        rf"\s+(?P<ref>.+?)\s+{_REMIND_WHEN}$",
+        re.I,
+    ),
+    re.compile(
+        rf"^(remind me|set (up )?a reminder|add a reminder)\s+{_REMIND_WHEN}(\s+(?P<ref>.+))?$",
+        re.I,
+    ),
+    re.compile(
+        r"^(change|move|set|make)\s+(the\s+)?reminder(\s+(on|for|of)\s+(?P<ref>.+?))?\s+to\s+"
+        rf"({_REMIND_WHEN}|(?P<bare>{AMOUNT.replace('?P<', '?P<b_')}))$",
+        re.I,
+    ),
+]
+_REMIND_OFF = [
+    re.compile(
+        r"^(remove|delete|clear|cancel|drop|turn off|disable|stop|switch off)\s+"
+        r"(the\s+|my\s+|that\s+)?reminders?(\s+(from|for|on|of|about)\s+(?P<ref>.+))?$",
+        re.I,
+    ),
+    re.compile(
+        r"^(no|don'?t|do not) remind(er|ers)?( me)?\s+(for|about|of|on)\s+(?P<ref>.+)$", re.I
+    ),
+]
+_POINTED = re.compile(
+    r"^(make|set|change|move|put|push|switch|reschedule)\s+(?P<ref>it|that|this|that one|"
+    r"this one|both|both of them|them)\s+(to\s+|for\s+|due\s+|on\s+|at\s+|as\s+|until\s+)*"
+    r"(?P<rest>.+?)$",
     re.I,
 )
+_TIME_ONLY = re.compile(
+    r"^(at\s+)?(\d{1,2}(:\d{2})?\s*(am|pm)|\d{1,2}:\d{2}|noon|midnight)$", re.IGNORECASE
+)
+_VALUE_FILLER = re.compile(
+    r"^(i meant|i mean|make it|make that|change it to|change that to|set it to|move it to|"
+    r"it'?s|it is|it should be|should be|due|on|at|for|to)\s+|\s+(instead|then|please)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A bare value said on its own ('friday', '3pm', 'p2', '#home', '15 minutes before')."""
+
+    changes: dict[str, Any]
+    add_tags: list[str] = field(default_factory=list)
+    duration: int | None = None
+    """Minutes said without 'before' ('15 minutes'): a reminder if that is what was set."""
+
+
+def read_value(text: str, now: datetime) -> Value | None:
+    text = " ".join(text.split()).strip(" ,.!?")
+    previous = None
+    while previous != text:
+        previous = text
+        text = _VALUE_FILLER.sub("", text).strip(" ,.!?")
+    if not text:
+        return None
+    for pattern in _PRIORITIES:
+        if found := pattern.fullmatch(text.strip()):
+            return Value({"priority": priority_of(found)})
+    if found := re.fullmatch(_REMIND_WHEN, text, re.IGNORECASE):
+        return Value({"remind_before_minutes": reminder_minutes(found)})
+    if found := re.fullmatch(AMOUNT, text, re.IGNORECASE):
+        return Value({}, duration=minutes_of(found["amount"], found["unit"]))
+    if re.fullmatch(r"(#[\w\-]+\s*)+", text):
+        return Value({}, add_tags=tags_in(text))
+    read = read_date(text, now)
+    if read is not None:
+        return Value({"due_at": When(read[0], read[1], not _TIME_ONLY.match(text))})
+    return None
+
+
 _REPEAT = re.compile(
     r"^(make|set)\s+(?P<ref>.+?)\s+(to\s+)?(repeat|recur)\s+(?P<rule>.+)$|"
     r"^(?P<ref2>.+?)\s+should\s+(repeat|recur)\s+(?P<rule2>.+)$",
@@ -342,16 +489,28 @@ _ADD_VERB = re.compile(
 )
 
 
-def _tags_in(text: str) -> list[str]:
+def tags_in(text: str) -> list[str]:
     return [w.lstrip("#") for w in re.split(r"\s*,\s*|\s+and\s+|\s+", text.strip()) if w]
 
 
 def _update(text: str, now: datetime) -> ActOnTask | None:
     if match := _CLEAR_DUE.match(text):
         return ActOnTask("update", _ref(match.group("ref")), {"due_at": None})
-    if match := _REMIND_TASK.match(text):
-        minutes = minutes_of(match.group("amount"), match.group("unit"))
-        return ActOnTask("update", _ref(match.group("ref")), {"remind_before_minutes": minutes})
+    for pattern in _REMIND_TASK:
+        if match := pattern.match(text):
+            if match.groupdict().get("bare"):
+                minutes = minutes_of(match["b_amount"], match["b_unit"])
+            else:
+                minutes = reminder_minutes(match)
+            target = _ref(match["ref"] or "it")
+            return ActOnTask("update", target, {"remind_before_minutes": minutes})
+    for pattern in _REMIND_OFF:
+        if match := pattern.match(text):
+            return ActOnTask("update", _ref(match["ref"] or "it"), {"remind_before_minutes": None})
+    if match := _POINTED.match(text):
+        value = read_value(match["rest"], now)
+        if value is not None and value.duration is None:
+            return ActOnTask("update", _ref(match["ref"]), value.changes, add_tags=value.add_tags)
     for pattern in _PRIORITY_SET:
         if set_match := pattern.match(text):
             groups = set_match.groupdict()
@@ -363,10 +522,10 @@ def _update(text: str, now: datetime) -> ActOnTask | None:
     for pattern in _TAG_ADD:
         if tag_match := pattern.match(text):
             return ActOnTask(
-                "update", _ref(tag_match.group("ref")), add_tags=_tags_in(tag_match["tags"])
+                "update", _ref(tag_match.group("ref")), add_tags=tags_in(tag_match["tags"])
             )
     if match := _TAG_REMOVE.match(text):
-        return ActOnTask("update", _ref(match.group("ref")), remove_tags=_tags_in(match["tags"]))
+        return ActOnTask("update", _ref(match.group("ref")), remove_tags=tags_in(match["tags"]))
     if match := _REPEAT.match(text):
         ref = match.group("ref") or match.group("ref2")
         rule_text = match.group("rule") or match.group("rule2")
@@ -389,8 +548,8 @@ def _update(text: str, now: datetime) -> ActOnTask | None:
         if parts:
             read = read_date(parts[1], now)
             assert read is not None
-            value = finalize(read[0], read[1])
-            return ActOnTask("update", _ref(parts[0]), {"due_at": _iso(value)})
+            when = When(read[0], read[1], not _TIME_ONLY.match(parts[1].strip()))
+            return ActOnTask("update", _ref(parts[0]), {"due_at": when})
     return None
 
 
@@ -424,7 +583,7 @@ def parse(message: str, now: datetime) -> Command:
     if _ADD_VERB.match(text):
         return _add(text, now)
     if _LIST_START.match(text) or text.endswith("?"):
-        return ListTasks(_list_args(text, now))
+        return ListTasks(list_args(text, now))
     title, values = extract_fields(text, now)
     if values and title:
         return AddTask({"title": title, **values})

@@ -38,6 +38,11 @@ _BARE_HOUR = re.compile(r"\bat (\d{1,2})\b(?!\s*(:|am|pm|[ap]\.m\.))", re.IGNORE
 _END_OF = re.compile(r"^(by\s+|due\s+|on\s+|at\s+)?(the\s+)?end\s+of\s+(the\s+)?(week|month|year)$")
 # Todoist's reading: "next week" is the coming Monday (weeks run Monday to Sunday).
 _NEXT_WEEK = re.compile(r"^(by\s+|due\s+|on\s+|for\s+)?next\s+week$")
+_WEEKEND = re.compile(r"^(by\s+|on\s+|for\s+|over\s+)?(this|the)\s+weekend$")
+_DAY_NEXT_WEEK = re.compile(
+    rf"^(on\s+)?(?P<day>{_WEEKDAYS}|{_WEEKDAYS_SHORT})\s+(of\s+)?next\s+week$|"
+    rf"^next\s+week\s+(on\s+)?(?P<day2>{_WEEKDAYS}|{_WEEKDAYS_SHORT})$"
+)
 _DAY_OF_MONTH = re.compile(r"^(by\s+|due\s+|on\s+)?(the\s+)?(\d{1,2})(st|nd|rd|th)$")
 _TIME_SUFFIX = re.compile(r"^(.*?)\s+(at\s+)?(\d{1,2}(:\d{2})?\s*(am|pm)|\d{1,2}:\d{2}|noon)$")
 
@@ -87,6 +92,12 @@ def _gaps(phrase: str, now: datetime) -> datetime | None:
         return _with_time(phrase, day, now)
     if _NEXT_WEEK.match(head):
         return _with_time(phrase, start + timedelta(days=7 - start.weekday()), now)
+    if _WEEKEND.match(head):
+        return _with_time(phrase, start + timedelta(days=max(0, 5 - start.weekday())), now)
+    if day_match := _DAY_NEXT_WEEK.match(head):
+        name = (day_match["day"] or day_match["day2"])[:3]
+        offset = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(name)
+        return _with_time(phrase, start + timedelta(days=7 - start.weekday() + offset), now)
     if dom := _DAY_OF_MONTH.match(head):
         number = int(dom.group(3))
         if not 1 <= number <= 31:
@@ -100,8 +111,13 @@ def _gaps(phrase: str, now: datetime) -> datetime | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def _dateparse(phrase: str, now: datetime) -> datetime | None:
+    # Keyed on the wall clock: aware datetimes in different zones compare equal.
+    return _dateparse_wall(phrase, now.replace(tzinfo=None))
+
+
+@lru_cache(maxsize=4096)
+def _dateparse_wall(phrase: str, now: datetime) -> datetime | None:
     # Cached: phrase search tries many spans, and dateparser is slow on each.
     return dateparser.parse(phrase, languages=["en"], settings=_settings(now))
 
@@ -137,6 +153,10 @@ def find_date(words: list[str], now: datetime) -> FoundDate | None:
     """The longest date phrase in words, starting at the earliest possible word."""
     for start, word in enumerate(words):
         if not _TRIGGER.match(word.strip(",.")):
+            continue
+        # "in" starts a date only as "in 2 hours", "in a week": "check in tonight" keeps it.
+        following = words[start + 1].lower() if start + 1 < len(words) else ""
+        if word.lower() == "in" and not re.match(r"(\d|an?$|half|one|two|three|a few)", following):
             continue
         for end in range(len(words), start, -1):
             phrase = " ".join(words[start:end])

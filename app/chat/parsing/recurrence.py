@@ -69,8 +69,13 @@ def _canonical(raw: str) -> tuple[str, time | None]:
     return ";".join(f"{k}={kept[k]}" for k in ordered), at
 
 
-@lru_cache(maxsize=4096)
 def read_recurrence(phrase: str, now: datetime) -> tuple[str, time | None] | None:
+    # Keyed on the wall clock: aware datetimes in different zones compare equal.
+    return _read_recurrence_wall(phrase, now.replace(tzinfo=None))
+
+
+@lru_cache(maxsize=4096)
+def _read_recurrence_wall(phrase: str, now: datetime) -> tuple[str, time | None] | None:
     text = " ".join(phrase.lower().split()).strip(" ,.")
     text = _ALIASES.get(text.split(" ")[0], text.split(" ")[0]) + text[len(text.split(" ")[0]) :]
     for pattern, replacement in _REWRITES:

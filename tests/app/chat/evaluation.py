@@ -24,7 +24,6 @@ from sqlmodel import Session, SQLModel, create_engine
 import app.models  # noqa: F401  (registers every table)
 from app.chat.agents.base import AgentRequest, ToolCall, ToolRunner, Turn
 from app.chat.agents.builtin import BuiltinAgent
-from app.chat.agents.history import PastTurn
 from app.chat.tools import ToolContext, run_tool
 from app.models.task import TaskCreate
 from app.models.task_query import LIMIT_MAX
@@ -75,7 +74,7 @@ def _calls(raw: list[dict[str, dict[str, Any]]]) -> list[tuple[str, dict[str, An
     return [(name, args or {}) for call in raw for name, args in call.items()]
 
 
-def _seeded(seed: dict[str, Any], timezone: str) -> tuple[Session, User]:
+def seeded_session(seed: dict[str, Any], timezone: str) -> tuple[Session, User]:
     engine = create_engine(
         "sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool
     )
@@ -112,7 +111,7 @@ def _snapshot(context: ToolContext) -> Snapshot:
 
 
 def _expected(seed: dict[str, Any], case: dict[str, Any], timezone: str) -> Snapshot:
-    session, user = _seeded(seed, timezone)
+    session, user = seeded_session(seed, timezone)
     context = ToolContext(session=session, user=user)
     for name, arguments in _calls(case.get("calls") or []):
         outcome = run_tool(context, name, arguments)
@@ -127,7 +126,7 @@ def _converse(
     seed: dict[str, Any], case: dict[str, Any], timezone: str
 ) -> tuple[Snapshot, Snapshot, list[int] | None, list[str]]:
     """Runs the turns; returns the data before and after, the last ids shown, the replies."""
-    session, user = _seeded(seed, timezone)
+    session, user = seeded_session(seed, timezone)
     context = ToolContext(session=session, user=user)
     before = _snapshot(context)
     clock = datetime.fromisoformat(seed["clock"])
@@ -146,7 +145,7 @@ def _converse(
         calls = tuple(ToolCall(c.name, c.arguments, c.result) for c in runner.calls)
         history += [
             Turn(role="user", content=message),
-            PastTurn(role="assistant", content=reply, tool_calls=calls),
+            Turn(role="assistant", content=reply, tool_calls=calls),
         ]
     try:
         return before, _snapshot(context), shown, replies
