@@ -62,7 +62,15 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         jobs = [report_dlq_depth, *((host.run,) if host.run is not None else ())]
+        if name == "reminders":  # without Dapr nothing else schedules the check
+            jobs += transport.reminder_jobs(engine)
         tasks = [asyncio.create_task(job()) for job in jobs]
+
+        def live() -> bool:
+            # A finished background task is a dead loop: nothing would ever restart it.
+            return not any(t.done() for t in tasks) and (host.healthy is None or host.healthy())
+
+        app.state.liveness = live
         try:
             yield
         finally:

@@ -39,7 +39,9 @@ class EventRuntime:
             batch_size=settings.outbox_batch_size,
             poll_seconds=settings.outbox_poll_seconds,
         )
-        self._jobs = [self.relay.run, *jobs, *transport.reminder_jobs(engine)]
+        # Without embedded consumers the reminders service runs the timer (if any).
+        timers = transport.reminder_jobs(engine) if transport.embeds_consumers else []
+        self._jobs = [self.relay.run, *jobs, *timers]
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:

@@ -2,7 +2,8 @@
 
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from limits import parse as parse_rate
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Long enough for HS256, and refused outside ENVIRONMENT=local.
@@ -26,6 +27,13 @@ class Settings(BaseSettings):
     access_token_expire_minutes: int = Field(default=24 * 60, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
+    # Log-ins and sign-ups per client address (moving window, `limits` notation).
+    auth_rate_limit: str = "20/minute"
+    # Dapr's APP_API_TOKEN: the only caller allowed to POST /reminder-check (unset: nobody).
+    app_api_token: str | None = None
+    # Whether this process serves /docs + /openapi.json and /metrics.
+    expose_docs: bool = True
+    expose_metrics: bool = True
 
     cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
 
@@ -37,6 +45,8 @@ class Settings(BaseSettings):
     consumer_max_attempts: int = Field(default=3, ge=1)
     dedup_window: int = Field(default=10_000, ge=1)
     reminder_check_seconds: float = Field(default=30.0, gt=0)
+    # A consumer with lag that has made no progress for this long reports itself unhealthy.
+    consumer_stall_seconds: float = Field(default=120.0, gt=0)
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
@@ -78,6 +88,12 @@ class Settings(BaseSettings):
                 f"when ENVIRONMENT={self.environment}"
             )
         return self
+
+    @field_validator("auth_rate_limit")
+    @classmethod
+    def _valid_rate(cls, value: str) -> str:
+        parse_rate(value)  # raises ValueError with the expected notation
+        return value
 
     @model_validator(mode="after")
     def _use_dapr_means_dapr(self) -> Self:

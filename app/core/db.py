@@ -48,13 +48,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_engine(database_url: str, *, echo: bool = False) -> Engine:
     if database_url.startswith("sqlite"):
-        engine = create_engine(database_url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            database_url,
+            echo=echo,
+            hide_parameters=True,  # a statement's values (hashes, emails) never reach a log
+            connect_args={"check_same_thread": False},
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if database_url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; accept the plain libpq-style URL too.
         database_url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    return create_engine(database_url, echo=echo, pool_pre_ping=True, pool_size=10)
+    return create_engine(
+        database_url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10
+    )
 
 
 def reachable(engine: Engine) -> bool:

@@ -7,7 +7,11 @@ from typing import IO
 
 from pythonjsonlogger.json import JsonFormatter
 
+from app.core.log_filters import RedactSecrets, Throttle
 from app.core.tracing import current_trace_id
+
+# Client libraries that log every retry of a lost connection (thousands of lines a second).
+NOISY_LOGGERS = ("aiokafka", "kafka")
 
 correlation_id_var: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
@@ -37,6 +41,8 @@ def configure_logging(service: str, level: str = "INFO", stream: IO[str] | None 
         )
     )
     handler.addFilter(_ContextFilter(service))
+    handler.addFilter(Throttle(NOISY_LOGGERS))
+    handler.addFilter(RedactSecrets())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

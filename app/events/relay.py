@@ -70,6 +70,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._failures = 0
+        self._outage_backlog = 0
         self._lock_conn: Connection | None = None
         self._guard = threading.Lock()
         self._closed = False
@@ -159,14 +160,31 @@ class OutboxRelay:
                     while await self.publish_pending() == self._batch_size:
                         pass
                     await asyncio.to_thread(self._report_backlog)
+                    if self._failures:
+                        logger.warning(
+                            "broker reachable again after %d failed attempts; published a "
+                            "backlog of %d",
+                            self._failures,
+                            self._outage_backlog,
+                            extra={"backlog": self._outage_backlog},
+                        )
                     self._failures = 0
                 else:
                     delay = 5.0
             except TransientPublishError as exc:
                 self._failures += 1
                 delay = min(self._max_backoff, 0.1 * 2**self._failures)
-                logger.warning("publish failed, retrying in %.1fs: %s", delay, exc)
                 await asyncio.to_thread(self._report_backlog, force=True)
+                self._outage_backlog = await asyncio.to_thread(self.backlog)
+                # Backoff bounds these lines: one per attempt, at most one per 30 s.
+                logger.warning(
+                    "publish failed (attempt %d), backlog %d, retrying in %.1fs: %s",
+                    self._failures,
+                    self._outage_backlog,
+                    delay,
+                    exc,
+                    extra={"backlog": self._outage_backlog},
+                )
             except Exception:
                 # A database hiccup must not kill the relay; the next round retries.
                 logger.exception("outbox relay round failed")

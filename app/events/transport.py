@@ -18,6 +18,11 @@ class TransientPublishError(Exception):
     """The broker or sidecar is unavailable; the relay backs off and tries again."""
 
 
+class TransientError(Exception):
+    """The database or the broker is away: the message is not poison. The transport hands it
+    again later (Kafka rewinds without committing, Dapr answers RETRY); it is never parked."""
+
+
 class Publisher(Protocol):
     async def start(self) -> None: ...
 

@@ -8,6 +8,10 @@ from app.core.db import utcnow
 from app.events import outbox
 from app.events.schemas import ReminderEvent, TaskUpdateEvent
 from app.repositories import tasks as tasks_repo
+from app.repositories.locks import try_transaction_lock
+
+# One replica at a time runs the scheduled check (the others skip that tick).
+REMINDER_LOCK_ID = 0x7A5F_0002
 
 
 def fire_due_reminders(*, session: Session, now: datetime | None = None, limit: int = 500) -> int:
@@ -43,3 +47,11 @@ def fire_due_reminders(*, session: Session, now: datetime | None = None, limit: 
         )
     session.commit()
     return len(tasks)
+
+
+def fire_due_reminders_as_leader(*, session: Session) -> int:
+    """The scheduled check: only the replica holding the lock fires; the others skip."""
+    if not try_transaction_lock(session=session, key=REMINDER_LOCK_ID):
+        session.rollback()
+        return 0
+    return fire_due_reminders(session=session)

@@ -25,6 +25,8 @@ class ConsumerHost:
 
     router: APIRouter | None = None
     run: Job | None = None
+    # False when the loop is dead or stuck with work waiting: the liveness probe fails.
+    healthy: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

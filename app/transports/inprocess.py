@@ -12,7 +12,7 @@ from sqlmodel import Session
 from app.consumers.base import Consumer
 from app.core.config import Settings
 from app.events.dead_letters import DatabaseDeadLetterSink, DeadLetterSink, report_depth
-from app.events.transport import Message, Publisher
+from app.events.transport import Message, Publisher, TransientError, TransientPublishError
 from app.services.reminders import fire_due_reminders
 from app.transports.base import ConsumerHost, DatabaseBacked, Job
 
@@ -45,7 +45,10 @@ class InProcessBus:
             for subscriber in self._subscribers.get(message.topic, []):
                 shares.setdefault(subscriber, []).append(message)
         for subscriber, share in shares.items():
-            await subscriber(share)
+            try:
+                await subscriber(share)
+            except TransientError as exc:
+                raise TransientPublishError(str(exc)) from exc  # the relay backs off
 
 
 def _housekeeping(engine: Engine) -> None:

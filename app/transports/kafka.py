@@ -7,20 +7,27 @@ import logging
 import os
 import socket
 import ssl
+import time
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential
 
 from app.consumers.base import Consumer
 from app.contracts import TOPICS, dlq_topic
 from app.core.config import Settings
 from app.core.metrics import CONSUMER_LAG
-from app.events.transport import Message, Publisher, TransientPublishError
-from app.transports.base import ConsumerHost, DatabaseBacked
+from app.events.transport import Message, Publisher, TransientError, TransientPublishError
+from app.services.reminders import fire_due_reminders_as_leader
+from app.transports.base import ConsumerHost, DatabaseBacked, Job
 
 logger = logging.getLogger(__name__)
+# How often the lag (log end - committed offset) is read, apart from the poll loop.
+LAG_REPORT_SECONDS = 2.0
 
 
 def connection_options(settings: Settings) -> dict[str, Any]:
@@ -129,8 +136,63 @@ def _message(record: Any) -> Message:
     )
 
 
+class GroupLag:
+    """A group's lag per partition, from its committed offsets and the log end offsets.
+
+    Read with an admin client, not from the consumer's own position, so it stays true when
+    the consumer is stuck, restarting or gone: it can't read 0 while messages wait.
+    """
+
+    def __init__(self, settings: Settings, group_id: str, topics: tuple[str, ...]) -> None:
+        self._settings = settings
+        self._group_id = group_id
+        self._topics = topics
+        self._admin: AIOKafkaAdminClient | None = None
+        self._reader: AIOKafkaConsumer | None = None
+
+    async def read(self, *, from_end: bool) -> dict[TopicPartition, int]:
+        """from_end: a partition without a committed offset starts at the log end (a broadcast
+        group), else at the log start."""
+        if self._admin is None or self._reader is None:
+            await self.close()
+            self._admin = AIOKafkaAdminClient(**connection_options(self._settings))
+            await self._admin.start()
+            self._reader = AIOKafkaConsumer(
+                **connection_options(self._settings), enable_auto_commit=False
+            )
+            await self._reader.start()
+        described = await self._admin.describe_topics(list(self._topics))
+        partitions = [
+            TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]
+        ]
+        ends = await self._reader.end_offsets(partitions)
+        starts = await self._reader.beginning_offsets(partitions)
+        committed = await self._admin.list_consumer_group_offsets(self._group_id)
+        lag = {}
+        for tp, end in ends.items():
+            done = committed[tp].offset if tp in committed else (end if from_end else starts[tp])
+            lag[tp] = max(0, end - max(done, starts[tp]))
+        return lag
+
+    async def close(self) -> None:
+        admin, self._admin = self._admin, None
+        reader, self._reader = self._reader, None
+        with contextlib.suppress(Exception):
+            if admin is not None:
+                await admin.close()
+        with contextlib.suppress(Exception):
+            if reader is not None:
+                await reader.stop()
+
+
 class KafkaConsumerLoop:
-    """Polls, hands each message to the consumer, and commits only what it has processed."""
+    """Polls, hands each message to the consumer, and commits only what it has processed.
+
+    It survives any exception: a transient one (database or broker away) rewinds the batch and
+    retries it with backoff; anything else also replaces the client. Its health is false when
+    the loop has ended, or when it has made no progress for CONSUMER_STALL_SECONDS while the
+    group's lag is above 0.
+    """
 
     def __init__(self, settings: Settings, consumer: Consumer) -> None:
         self._settings = settings
@@ -144,10 +206,19 @@ class KafkaConsumerLoop:
         )
         self._offset_reset = "latest" if consumer.broadcast else "earliest"
         self._client: AIOKafkaConsumer | None = None
+        self._running = False
+        self._last_progress = time.monotonic()
+        self.lag = 0
+        self._retrying = AsyncRetrying(
+            retry=retry_if_exception_type(Exception),
+            wait=wait_exponential(multiplier=0.5, max=30),
+            before_sleep=self._report_failure,
+            reraise=True,
+        )
 
     async def start(self) -> None:
         await ensure_topics(self._settings)
-        self._client = AIOKafkaConsumer(
+        client = AIOKafkaConsumer(
             *self._consumer.topics,
             **connection_options(self._settings),
             group_id=self.group_id,
@@ -155,42 +226,103 @@ class KafkaConsumerLoop:
             auto_offset_reset=self._offset_reset,
             max_poll_records=200,
         )
-        await self._client.start()
+        try:
+            await client.start()
+        except BaseException:
+            await client.stop()
+            raise
+        self._client = client
 
     async def stop(self) -> None:
-        if self._client is not None:
-            await self._client.stop()
-            self._client = None
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await client.stop()
 
     async def poll_once(self, timeout_ms: int = 500) -> int:
         assert self._client is not None
-        batches = await self._client.getmany(timeout_ms=timeout_ms)
+        batches = list((await self._client.getmany(timeout_ms=timeout_ms)).items())
         handled = 0
-        for partition, records in batches.items():
-            await self._consumer.handle_batch([_message(record) for record in records])
+        for i, (partition, records) in enumerate(batches):
+            try:
+                await self._consumer.handle_batch([_message(record) for record in records])
+            except BaseException:
+                # Nothing from here on is committed: the next poll hands the same records.
+                for tp, unhandled in batches[i:]:
+                    self._client.seek(tp, unhandled[0].offset)
+                raise
             handled += len(records)
             # Commit after processing: a crash before this line redelivers, and dedup absorbs it.
             await self._client.commit({partition: records[-1].offset + 1})
-        await self._report_lag()
+        self._last_progress = time.monotonic()
         return handled
 
-    async def _report_lag(self) -> None:
-        assert self._client is not None
-        for tp in self._client.assignment():
-            end = self._client.highwater(tp)
-            if end is None:
-                continue
-            position = await self._client.position(tp)
-            CONSUMER_LAG.labels(
-                group=self.group_id, topic=tp.topic, partition=str(tp.partition)
-            ).set(max(0, end - position))
+    async def _poll(self) -> None:
+        if self._client is None:
+            await self.start()
+        try:
+            await self.poll_once()
+        except TransientError:
+            raise  # the client is fine; the batch was rewound
+        except Exception:
+            await self.stop()  # a fresh client (and group membership) on the next attempt
+            raise
 
-    async def run(self) -> None:
-        await self.start()
+    def _report_failure(self, state: RetryCallState) -> None:
+        # Backoff bounds this to a line per attempt: 0.5 s, 1 s, 2 s ... then one per 30 s.
+        error = state.outcome.exception() if state.outcome is not None else None
+        logger.warning(
+            "consumer loop failed (attempt %d), retrying in %.1fs: %s: %s",
+            state.attempt_number,
+            state.next_action.sleep if state.next_action else 0.0,
+            type(error).__name__,
+            error,
+            extra={"consumer": self._consumer.name, "lag": self.lag},
+        )
+
+    async def _report_lag(self) -> None:
+        lag = GroupLag(self._settings, self.group_id, self._consumer.topics)
         try:
             while True:
-                await self.poll_once()
+                try:
+                    partitions = await lag.read(from_end=self._consumer.broadcast)
+                except Exception:
+                    await lag.close()  # reconnects next round; the loop reports outages
+                else:
+                    for tp, behind in partitions.items():
+                        CONSUMER_LAG.labels(
+                            group=self.group_id, topic=tp.topic, partition=str(tp.partition)
+                        ).set(behind)
+                    self.lag = sum(partitions.values())
+                await asyncio.sleep(LAG_REPORT_SECONDS)
         finally:
+            await lag.close()
+
+    def healthy(self) -> bool:
+        if not self._running:
+            return False
+        stalled = time.monotonic() - self._last_progress > self._settings.consumer_stall_seconds
+        return not (stalled and self.lag > 0)
+
+    async def run(self) -> None:
+        self._running = True
+        lag = asyncio.create_task(self._report_lag())
+        try:
+            while True:
+                # One successful poll per call; failures retry inside with growing backoff.
+                await self._retrying(self._poll)
+                failed = (self._retrying.statistics.get("attempt_number") or 1) - 1
+                if failed:
+                    logger.warning(
+                        "consumer loop recovered after %d failed attempts",
+                        failed,
+                        extra={"consumer": self._consumer.name, "lag": self.lag},
+                    )
+        finally:
+            self._running = False
+            lag.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await lag
             await self.stop()
 
 
@@ -240,5 +372,25 @@ class KafkaTransport(DatabaseBacked):
     def publisher(self) -> Publisher:
         return KafkaPublisher(self.settings)
 
+    def reminder_jobs(self, engine: Engine) -> list[Job]:
+        """No cron binding without Dapr: the reminders service checks on a timer, one replica
+        per tick (an advisory lock), each reminder once (its row lock and sent flag)."""
+        every = self.settings.reminder_check_seconds
+
+        def check() -> None:
+            with Session(engine) as session:
+                fire_due_reminders_as_leader(session=session)
+
+        async def scheduler() -> None:
+            while True:
+                try:
+                    await asyncio.to_thread(check)
+                except Exception as exc:  # the database away: the next tick tries again
+                    logger.warning("reminder check failed: %s: %s", type(exc).__name__, exc)
+                await asyncio.sleep(every)
+
+        return [scheduler]
+
     def host(self, consumer: Consumer) -> ConsumerHost:
-        return ConsumerHost(run=KafkaConsumerLoop(self.settings, consumer).run)
+        loop = KafkaConsumerLoop(self.settings, consumer)
+        return ConsumerHost(run=loop.run, healthy=loop.healthy)

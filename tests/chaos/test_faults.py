@@ -90,11 +90,6 @@ def test_database_restart_loses_and_duplicates_nothing(stack: Stack) -> None:
     _run(stack, fault)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16: a database error escapes handle_batch and ends the Kafka loop silently; "
-    "health and lag metric say all is well",
-)
 def test_database_outage_with_consumer_backlog_is_survived_and_reported(stack: Stack) -> None:
     assert stack.api is not None
     audit = stack.consumers["audit"]

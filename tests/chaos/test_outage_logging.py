@@ -27,10 +27,6 @@ def _lines_since(service: Service, start: int) -> list[dict[str, object]]:
     return parsed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16: aiokafka logs thousands of lines a second while the broker is away",
-)
 def test_broker_outage_is_logged_at_a_bounded_rate(stack: Stack) -> None:
     assert stack.api is not None
     workload = Workload(stack.api.url, signup(stack.api.url, 2), pace=0.2)

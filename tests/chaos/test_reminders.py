@@ -26,9 +26,6 @@ def _notifications(stack: Stack, task_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 16: the due-reminder scheduler runs only in the in-process mode"
-)
 def test_due_reminders_fire_exactly_once_in_kafka_mode(stack: Stack) -> None:
     assert stack.api is not None
     second = stack.add_consumer("reminders", replica=1)

@@ -9,10 +9,19 @@ from app.core.db import reachable
 router = APIRouter(tags=["health"])
 
 
-@router.get(HEALTH_ROUTE)
-def healthz() -> dict[str, str]:
-    """The process is alive."""
-    return {"status": "ok"}
+@router.get(
+    HEALTH_ROUTE,
+    responses={status.HTTP_503_SERVICE_UNAVAILABLE: {"description": "A consumer loop is stuck"}},
+)
+async def healthz(request: Request) -> JSONResponse:
+    """The process is alive; in a consumer service also its loop: not ended, and not without
+    progress for CONSUMER_STALL_SECONDS while messages wait (the liveness probe restarts it)."""
+    live = getattr(request.app.state, "liveness", None)
+    if live is not None and not live():
+        return JSONResponse(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"status": "stalled"}
+        )
+    return JSONResponse(content={"status": "ok"})
 
 
 @router.get(READY_ROUTE)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from app.consumers.base import Consumer, Outcome
 from app.contracts import dlq_topic
 from app.core.config import Settings
-from app.events.transport import HEADER_CORRELATION_ID, Message
+from app.events.transport import HEADER_CORRELATION_ID, Message, TransientError
 
 # What Dapr should do with the message once our consumer has decided: dead letters are
 # already parked (with their error context) by the consumer itself, so they count as done.
@@ -49,9 +49,12 @@ def subscription_router(consumer: Consumer, settings: Settings) -> APIRouter:
         if correlation:
             headers[HEADER_CORRELATION_ID] = str(correlation)
         key = envelope.get("partitionkey")
-        outcome = await consumer.handle(
-            Message(topic=topic, key=str(key) if key else None, value=body, headers=headers)
-        )
+        try:
+            outcome = await consumer.handle(
+                Message(topic=topic, key=str(key) if key else None, value=body, headers=headers)
+            )
+        except TransientError:
+            return {"status": "RETRY"}  # the database is away: Dapr delivers it again later
         return {"status": _DAPR_STATUS[outcome]}
 
     return router
