@@ -10,7 +10,7 @@ from typing import Any
 
 from openai import OpenAI
 
-from app.chat.agents.base import AgentRequest
+from app.chat.agents.base import AgentRequest, Turn
 from app.chat.tools import TOOLS
 from app.core.db import utcnow
 from app.domain.timezones import parse_timezone
@@ -20,7 +20,9 @@ SYSTEM_PROMPT = (
     "You are Taskflow's assistant. You manage the user's tasks only through the tools. "
     "The user's timezone is {tz}; now is {now} there. Give due dates to tools as ISO 8601 "
     "with the user's offset. To change a task by name, find its id with list_tasks first; "
-    "if several tasks match, ask which one instead of guessing. Answer briefly."
+    "if several tasks match, ask which one instead of guessing. 'it' or 'that' means the task "
+    "you last showed or changed (see the earlier tool results); if that is unclear, ask. "
+    "Answer briefly, in plain words: no RRULEs, tool or field names."
 )
 
 
@@ -35,6 +37,30 @@ def tool_definitions() -> list[dict[str, Any]]:
             },
         }
         for spec in TOOLS.values()
+    ]
+
+
+def _history_messages(turn: Turn, index: int) -> list[dict[str, Any]]:
+    """A stored turn as the model saw it: its tool calls and their results, then the reply."""
+    if not turn.tool_calls:
+        return [{"role": turn.role, "content": turn.content}]
+    ids = [f"call_{index}_{n}" for n in range(len(turn.tool_calls))]
+    calls = [
+        {
+            "id": call_id,
+            "type": "function",
+            "function": {"name": call.name, "arguments": json.dumps(call.arguments)},
+        }
+        for call_id, call in zip(ids, turn.tool_calls, strict=True)
+    ]
+    results = [
+        {"role": "tool", "tool_call_id": call_id, "content": json.dumps(call.result)}
+        for call_id, call in zip(ids, turn.tool_calls, strict=True)
+    ]
+    return [
+        {"role": "assistant", "content": None, "tool_calls": calls},
+        *results,
+        {"role": "assistant", "content": turn.content},
     ]
 
 
@@ -54,7 +80,8 @@ class OpenAIAgent:
                 "content": SYSTEM_PROMPT.format(tz=request.timezone, now=now.isoformat()),
             }
         ]
-        messages += [{"role": t.role, "content": t.content} for t in request.history]
+        for index, turn in enumerate(request.history):
+            messages += _history_messages(turn, index)
         messages.append({"role": "user", "content": request.message})
         for _ in range(MAX_ROUNDS):
             completion = self.client.chat.completions.create(
