@@ -17,6 +17,9 @@ from tests.services.postgres import PostgresServer
 from tests.utils.infra import unavailable
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+# Dapr's APP_API_TOKEN: what the scheduler sends to POST /reminder-check.
+TEST_APP_API_TOKEN = "test-dapr-app-api-token"
+SCHEDULER = {"dapr-api-token": TEST_APP_API_TOKEN}
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +58,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "database_url": database_url,
         "jwt_secret": TEST_SECRET,
         "environment": "local",
+        "app_api_token": TEST_APP_API_TOKEN,
     }
     values.update(overrides)
     return Settings.model_validate(values)

@@ -1,6 +1,8 @@
 """Every failure becomes a 4xx with a message naming the field; never a 500 with a trace."""
 
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -31,8 +33,8 @@ def _field(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+def validation_response(raw: Sequence[Mapping[str, Any]]) -> JSONResponse:
+    """The one shape of a 422: each error's field, location and message."""
     # Echoing "input" back could leak a password; keep location and message only.
     errors = [
         {
@@ -41,13 +43,18 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
             "msg": str(e["msg"]).removeprefix("Value error, "),
             "type": e["type"],
         }
-        for e in exc.errors()
+        for e in raw
     ]
     message = "; ".join(f"{e['field']}: {e['msg']}" for e in errors)
     return JSONResponse(
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
         content={"detail": errors, "message": message},
     )
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return validation_response(exc.errors())
 
 
 async def _service_error(_: Request, exc: Exception) -> JSONResponse:

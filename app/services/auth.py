@@ -9,8 +9,8 @@ from app.core.config import Settings
 from app.core.db import utcnow
 from app.core.security import create_access_token, hash_password, verify_password
 from app.models.user import Token, User, UserCreate, UserLogin, UserPublic, UserUpdate
-from app.repositories.users import get_user_by_email
-from app.services.errors import Conflict, TooManyAttempts, Unauthorized
+from app.repositories.users import get_user_by_email, record_failed_login
+from app.services.errors import Conflict, Unauthorized
 
 # Verified against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = hash_password("not-a-real-password")
@@ -48,21 +48,23 @@ def signup(*, session: Session, settings: Settings, data: UserCreate) -> Token:
 
 
 def login(*, session: Session, settings: Settings, data: UserLogin) -> Token:
+    """A locked account answers exactly like a wrong password (same status, body and work),
+    so the answer tells a stranger neither that the account exists nor that it is locked."""
     user = get_user_by_email(session=session, email=data.email)
-    now = utcnow()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        retry = int((user.locked_until - now).total_seconds()) + 1
-        raise TooManyAttempts("too many failed log-ins; try again later", retry_after_seconds=retry)
     if user is None:
         verify_password(data.password, _DUMMY_HASH)
         raise Unauthorized(BAD_CREDENTIALS)
+    now = utcnow()
+    locked = user.locked_until is not None and user.locked_until > now
     if not verify_password(data.password, user.password_hash):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + timedelta(seconds=settings.login_lockout_seconds)
-            user.failed_logins = 0
-        session.add(user)
-        session.commit()
+        record_failed_login(
+            session=session,
+            user_id=user.id,
+            max_failures=settings.login_max_failures,
+            lock_until=now + timedelta(seconds=settings.login_lockout_seconds),
+        )
+        raise Unauthorized(BAD_CREDENTIALS)
+    if locked:
         raise Unauthorized(BAD_CREDENTIALS)
     if user.failed_logins or user.locked_until:
         user.failed_logins = 0

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from app.core.config import Settings
 from app.core.db import make_engine
 from infra.dapr.components import Manifest
-from tests.conftest import _wipe, make_settings
+from tests.conftest import TEST_APP_API_TOKEN, _wipe, make_settings
 from tests.services.dapr import DaprSidecar, daprd_path
 from tests.services.kafka import KafkaBroker, pick_free_ports
 from tests.services.redis import RedisServer
@@ -70,6 +70,8 @@ class Mesh:
         """Starts daprd (and, given `app(dapr_http_port)`, the app behind it on a port the
         sidecar knows); returns once the sidecar's /v1.0/healthz answers."""
         app_port = pick_free_ports(1)[0] if app is not None else None
+        # The sidecar authenticates its calls to the app (the reminder-check cron binding).
+        env = {"APP_API_TOKEN": TEST_APP_API_TOKEN, **(env or {})}
         sidecar = DaprSidecar(app_id, resources, app_port=app_port, env=env)
         self._stack.callback(sidecar.close)
         sidecar.start()

@@ -1,15 +1,18 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import PathUser, SessionDep
 from app.models.activity import ActivityPublic
+from app.models.bounds import INT32_MAX, INT32_MIN
 from app.models.notification import NotificationPublic
 from app.services import activity
 
 router = APIRouter(prefix="/api/{user_id}", tags=["activity"])
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=INT32_MAX)]
 Limit = Annotated[int, Query(ge=1, le=100)]
+TaskId = Annotated[int | None, Query(ge=INT32_MIN, le=INT32_MAX)]
+NotificationId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 
 
 @router.get("/activity", response_model=list[ActivityPublic])
@@ -20,7 +23,7 @@ def list_activity(
     response: Response,
     offset: Offset = 0,
     limit: Limit = 50,
-    task_id: int | None = None,
+    task_id: TaskId = None,
 ) -> list[ActivityPublic]:
     """The audit log, newest first; the total is in X-Total-Count."""
     entries, total = activity.list_activity(
@@ -49,7 +52,9 @@ def list_notifications(
 
 
 @router.post("/notifications/{notification_id}/read", response_model=NotificationPublic)
-def mark_read(*, session: SessionDep, user: PathUser, notification_id: int) -> NotificationPublic:
+def mark_read(
+    *, session: SessionDep, user: PathUser, notification_id: NotificationId
+) -> NotificationPublic:
     return activity.mark_notification_read(
         session=session, user=user, notification_id=notification_id
     )

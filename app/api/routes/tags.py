@@ -1,10 +1,14 @@
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
 
 from app.api.deps import PathUser, SessionDep
+from app.models.bounds import INT32_MAX, INT32_MIN
 from app.models.tag import TagCreate, TagPublic, TagUpdate
 from app.services import tags
 
 router = APIRouter(prefix="/api/{user_id}/tags", tags=["tags"])
+TagId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 
 
 @router.get("", response_model=list[TagPublic])
@@ -18,11 +22,11 @@ def create_tag(*, session: SessionDep, user: PathUser, body: TagCreate) -> TagPu
 
 
 @router.patch("/{tag_id}", response_model=TagPublic)
-def rename_tag(*, session: SessionDep, user: PathUser, tag_id: int, body: TagUpdate) -> TagPublic:
+def rename_tag(*, session: SessionDep, user: PathUser, tag_id: TagId, body: TagUpdate) -> TagPublic:
     return tags.rename_tag(session=session, user=user, tag_id=tag_id, data=body)
 
 
 @router.delete("/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_tag(*, session: SessionDep, user: PathUser, tag_id: int) -> Response:
+def delete_tag(*, session: SessionDep, user: PathUser, tag_id: TagId) -> Response:
     tags.delete_tag(session=session, user=user, tag_id=tag_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

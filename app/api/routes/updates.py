@@ -17,12 +17,18 @@ router = APIRouter(tags=["realtime"])
 async def updates(websocket: WebSocket, user_id: uuid.UUID, token: str | None = None) -> None:
     """Pushes {event_type, task_id, changes, occurred_at} for each of the user's task changes.
 
-    Browsers cannot set headers on a WebSocket, so the token may come as ?token=.
+    Browsers cannot set headers on a WebSocket, so the token comes as the subprotocol pair
+    `["bearer", <token>]` (kept out of URLs, hence out of access logs); `?token=` still works
+    for older clients, and is redacted from every log line.
     """
+    offered = websocket.scope.get("subprotocols") or []
+    in_protocol = offered[1] if len(offered) >= 2 and offered[0] == "bearer" else None
     settings: Settings = websocket.app.state.settings
     bearer = websocket.headers.get("authorization", "").removeprefix("Bearer ").strip()
     token_user = decode_access_token(
-        token or bearer, secret=settings.jwt_secret, algorithm=settings.jwt_algorithm
+        in_protocol or bearer or token or "",
+        secret=settings.jwt_secret,
+        algorithm=settings.jwt_algorithm,
     )
     if token_user is None:
         await websocket.close(
@@ -35,7 +41,7 @@ async def updates(websocket: WebSocket, user_id: uuid.UUID, token: str | None = 
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="not your account")
         return
     hub: ConnectionHub = websocket.app.state.hub
-    await websocket.accept()
+    await websocket.accept(subprotocol="bearer" if in_protocol else None)
     hub.connect(user_id, websocket)
     try:
         while True:

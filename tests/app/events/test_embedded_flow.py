@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from starlette.websockets import WebSocketDisconnect
 
 from app.models.outbox import OutboxMessage
+from tests.conftest import SCHEDULER
 from tests.utils.users import AuthedUser, create_task, signup
 from tests.utils.waiting import eventually
 
@@ -96,8 +97,8 @@ def test_due_reminder_fires_once_and_is_listed(
 ) -> None:
     soon = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
     task = create_task(client, user, title="call bob", due_at=soon, remind_before_minutes=10)
-    assert client.post("/reminder-check").json() == {"fired": 1}
-    assert client.post("/reminder-check").json() == {"fired": 0}
+    assert client.post("/reminder-check", headers=SCHEDULER).json() == {"fired": 1}
+    assert client.post("/reminder-check", headers=SCHEDULER).json() == {"fired": 0}
 
     def notifications() -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = client.get(
@@ -119,7 +120,7 @@ def test_completed_task_reminder_never_fires(client: TestClient, user: AuthedUse
     soon = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
     task = create_task(client, user, due_at=soon, remind_before_minutes=10)
     client.patch(f"{user.tasks_url}/{task['id']}/complete", headers=user.headers)
-    assert client.post("/reminder-check").json() == {"fired": 0}
+    assert client.post("/reminder-check", headers=SCHEDULER).json() == {"fired": 0}
 
 
 def test_websocket_pushes_own_updates_only(client: TestClient) -> None:

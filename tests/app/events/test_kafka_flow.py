@@ -28,7 +28,7 @@ from app.models.processed_event import ProcessedEvent
 from app.models.task import Task
 from app.models.user import User
 from app.transports.kafka import read_topic
-from tests.conftest import _wipe, make_settings
+from tests.conftest import SCHEDULER, _wipe, make_settings
 from tests.services.kafka import KafkaBroker
 from tests.utils.infra import unavailable
 from tests.utils.users import AuthedUser, create_task, signup
@@ -255,8 +255,8 @@ def test_recurring_completion_and_reminder_each_happen_once(
     reminded = create_task(api, user, title="ping", due_at=soon, remind_before_minutes=5)
     with consumer_service(settings, "recurring"), consumer_service(settings, "reminders"):
         api.patch(f"{user.tasks_url}/{task['id']}/complete", headers=user.headers)
-        assert api.post("/reminder-check").json() == {"fired": 1}
-        assert api.post("/reminder-check").json() == {"fired": 0}
+        assert api.post("/reminder-check", headers=SCHEDULER).json() == {"fired": 1}
+        assert api.post("/reminder-check", headers=SCHEDULER).json() == {"fired": 0}
 
         def successors() -> list[Task]:
             with Session(engine) as session:
