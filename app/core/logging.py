@@ -8,6 +8,7 @@ from typing import IO
 from pythonjsonlogger.json import JsonFormatter
 
 from app.core.log_filters import RedactSecrets, Throttle
+from app.core.log_format import HumanFormatter, log_format
 from app.core.tracing import current_trace_id
 
 # Client libraries that log every retry of a lost connection (thousands of lines a second).
@@ -33,7 +34,9 @@ class _ContextFilter(logging.Filter):
 def configure_logging(service: str, level: str = "INFO", stream: IO[str] | None = None) -> None:
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(
-        JsonFormatter(
+        HumanFormatter()
+        if log_format() == "text"
+        else JsonFormatter(
             "{levelname}{service}{message}{correlation_id}{trace_id}",
             style="{",
             rename_fields={"levelname": "level"},

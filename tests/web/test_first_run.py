@@ -7,6 +7,7 @@ These run the real scripts as a new user would, with a throw-away interpreter th
 import json
 import os
 import pty
+import re
 import select
 import shutil
 import signal
@@ -168,6 +169,10 @@ def test_serve_on_a_terminal_says_where_to_open_the_app(
     url, output = serve_on_terminal
     assert f"\nTaskflow is running at {url}\n" in output
     assert output.count("Taskflow is running at") == 1
+    # Logs a person can read: "15:02:11 INFO  uvicorn.error: Application startup complete."
+    startup = next(line for line in output.splitlines() if "Application startup complete" in line)
+    assert re.match(r"^\d\d:\d\d:\d\d INFO +[\w.]+: Application startup complete", startup)
+    assert not any(line.lstrip().startswith("{") for line in output.splitlines())
 
 
 def test_serve_without_a_terminal_logs_json_only(serve_env: dict[str, str]) -> None:
