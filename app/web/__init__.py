@@ -43,12 +43,19 @@ class _Assets(StaticFiles):
         return response
 
 
-def mount_web(app: FastAPI) -> None:
+def mount_web(app: FastAPI, *, api: bool = True) -> None:
     """Serves index.html at "/" and the assets under /assets, beside the API routes.
 
     Only these two paths are taken, so /api, /docs, /healthz, /metrics and /mcp stay reachable
-    whatever order routes are added in.
+    whatever order routes are added in. With `api` (the API process) it also adds the add
+    box's POST /api/{user_id}/quick-add; `taskflow web` forwards that to the API instead.
     """
+    if api:
+        # Imported here: `taskflow web` (api=False) needs none of the API's modules.
+        from app.web import data, quick_add
+
+        app.include_router(quick_add.router)
+        app.include_router(data.router)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

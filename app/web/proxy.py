@@ -76,7 +76,7 @@ def create_web_app(api_url: str, *, transport: httpx.AsyncBaseTransport | None =
     async def forward(request: Request, path: str) -> Response:
         return await _forward(request)
 
-    mount_web(app)
+    mount_web(app, api=False)
     return app
 
 

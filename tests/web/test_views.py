@@ -108,7 +108,7 @@ def test_views_show_counts_and_group_upcoming_by_day(
 
     # Adding a task updates the counts without a reload.
     view_link(page, "No date").click()
-    add_task(page, "another some day")
+    add_task(page, "read the paper")
     expect(view_link(page, "No date")).to_have_text(re.compile(r"^No date\s*2$"))
 
 
@@ -246,7 +246,7 @@ def test_account_activity_lists_changes(new_context: NewContext, live_server: Li
     item.get_by_role("checkbox").click()
     expect(item).to_have_count(0)
     page.get_by_role("button", name="Activity", exact=True).click()
-    dialog = page.get_by_role("dialog", name="Account activity")
+    dialog = page.get_by_role("dialog", name="Your account")
     entries = dialog.get_by_role("list", name="Account activity")
     expect(entries).to_contain_text("Created “file taxes”")
     expect(entries).to_contain_text("Completed")

@@ -2,6 +2,7 @@
 // occurrences; or the account's activity across all tasks.
 
 import { h, byId } from "./dom.js";
+import { dataSection } from "./data.js";
 import { formatDue, formatWhen } from "./format.js";
 
 const HISTORY_MAX = 25;
@@ -45,7 +46,8 @@ export function describeEntry(entry) {
 }
 
 /**
- * @param {{call: Function, user: () => any}} ctx
+ * @param {{call: Function, user: () => any, token: () => string|null, announce: (msg: string) => void,
+ *          onImported: () => void}} ctx
  */
 export function createDetails(ctx) {
   const dialog = /** @type {HTMLDialogElement} */ (byId("task-dialog"));
@@ -136,7 +138,7 @@ export function createDetails(ctx) {
 
   async function openAccount() {
     const entries = await activity({ limit: "50" });
-    open("Account activity", activityList(entries, "Account activity", true));
+    open("Your account", dataSection(ctx), h("h3", {}, "Activity"), activityList(entries, "Account activity", true));
   }
 
   byId("task-dialog-close").addEventListener("click", () => dialog.close());

@@ -70,7 +70,7 @@ async function call(method, path, options = {}) {
 }
 
 const ctx = { call, user: () => session?.user ?? null, showError, clearError, announce };
-const details = createDetails(ctx);
+const details = createDetails({ ...ctx, token: () => session?.token ?? null, onImported: () => refreshAll() });
 const views = createViews(ctx, {
   onSelect: (view) => {
     tasks.showView();

@@ -14,6 +14,7 @@ import {
   fromLocalInput,
   splitTags,
 } from "./format.js";
+import { createQuickAdd } from "./quickadd.js";
 import { toast } from "./toast.js";
 
 const PAGE_SIZE = 20;
@@ -35,6 +36,7 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
   const prev = /** @type {HTMLButtonElement} */ (byId("page-prev"));
   const next = /** @type {HTMLButtonElement} */ (byId("page-next"));
   const pageLabel = byId("page-label");
+  const quickAdd = createQuickAdd(ctx);
 
   let offset = 0;
   let total = 0;
@@ -329,19 +331,20 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
     const values = new FormData(addForm);
     const title = String(values.get("title") ?? "").trim();
     if (showFieldErrors(addForm, title ? {} : { title: "A task needs a title." })) return;
-    const body = {
-      title,
-      priority: String(values.get("priority")),
-      tags: splitTags(String(values.get("tags") ?? "")),
-    };
+    // What the line says (dates, p1, #tags, every ...), then what the extra fields say.
+    const body = await quickAdd.fields(title);
+    const priority = String(values.get("priority"));
+    if (priority !== "P4" || !body.priority) body.priority = priority;
+    body.tags = [...new Set([...(body.tags ?? []), ...splitTags(String(values.get("tags") ?? ""))])];
     const due = fromLocalInput(String(values.get("due") ?? ""));
     if (due) body.due_at = due;
     try {
       await ctx.call("POST", `${base()}/tasks`, { body });
       ctx.clearError();
       clearFieldErrors(addForm);
-      ctx.announce(`Added “${title}”.`);
+      ctx.announce(`Added “${body.title}”.`);
       addForm.reset();
+      quickAdd.reset();
       byId("add-title").focus();
       offset = 0;
     } catch (error) {
@@ -408,6 +411,7 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
       summary.textContent = "";
       tagBox.replaceChildren();
       addForm.reset();
+      quickAdd.reset();
       filterForm.reset();
     },
   };

@@ -1,0 +1,232 @@
+"""A user's data out and in: GET /api/{user_id}/export (JSON or CSV), POST .../import/todoist.
+
+The CSV is Todoist's export layout (TYPE, CONTENT, DESCRIPTION, PRIORITY, INDENT, AUTHOR,
+RESPONSIBLE, DATE, DATE_LANG, TIMEZONE) plus exact columns of our own (DUE_AT, RECURRENCE,
+REMIND_BEFORE_MINUTES, COMPLETED), so Taskflow reads back its own export and a Todoist one
+alike. Todoist's DATE is words ("every monday", "Dec 1 17:00"): it is read by the same quick-add
+parser as the add box. Todoist's priority 4 is its highest, our P1.
+"""
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ValidationError
+
+from app.api.deps import PathUser, SessionDep
+from app.chat.parsing.quick_add import parse_quick_add
+from app.models.task import TaskCreate, TaskPublic
+from app.models.task_query import LIMIT_MAX, TaskQuery
+from app.services import activity, tasks
+from app.services.errors import InvalidInput
+
+router = APIRouter(prefix="/api/{user_id}", tags=["data"])
+COLUMNS = [
+    "TYPE",
+    "CONTENT",
+    "DESCRIPTION",
+    "PRIORITY",
+    "INDENT",
+    "AUTHOR",
+    "RESPONSIBLE",
+    "DATE",
+    "DATE_LANG",
+    "TIMEZONE",
+    "DUE_AT",
+    "RECURRENCE",
+    "REMIND_BEFORE_MINUTES",
+    "COMPLETED",
+]
+IMPORT_MAX_BYTES = 2_000_000
+IMPORT_MAX_TASKS = 2_000
+
+
+class ImportResult(BaseModel):
+    imported: int
+    skipped: list[str]
+    """One line per row not imported: its line number and why."""
+
+
+def _all_tasks(session: SessionDep, user: PathUser) -> list[TaskPublic]:
+    found: list[TaskPublic] = []
+    while True:
+        query = TaskQuery(status="all", sort="created_at", offset=len(found), limit=LIMIT_MAX)
+        page = tasks.list_tasks(session=session, user=user, query=query)
+        found.extend(page.tasks)
+        if not page.tasks or len(found) >= page.total:
+            return found
+
+
+def _all(fetch: Any) -> list[Any]:
+    found: list[Any] = []
+    while True:
+        items, total = fetch(offset=len(found), limit=100)
+        found.extend(items)
+        if not items or len(found) >= total:
+            return found
+
+
+def _csv(user: PathUser, items: list[TaskPublic]) -> str:
+    zone = ZoneInfo(user.timezone)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for task in items:
+        due = task.due_at.astimezone(zone) if task.due_at else None
+        labels = "".join(f" @{tag}" for tag in task.tags)
+        writer.writerow(
+            {
+                "TYPE": "task",
+                "CONTENT": f"{task.title}{labels}",
+                "DESCRIPTION": task.description,
+                "PRIORITY": str(5 - int(task.priority.value[1])),
+                "INDENT": "1",
+                "DATE": due.strftime("%Y-%m-%d %H:%M") if due else "",
+                "DATE_LANG": "en",
+                "TIMEZONE": user.timezone,
+                "DUE_AT": task.due_at.isoformat() if task.due_at else "",
+                "RECURRENCE": task.recurrence or "",
+                "REMIND_BEFORE_MINUTES": ""
+                if task.remind_before_minutes is None
+                else str(task.remind_before_minutes),
+                "COMPLETED": "true" if task.completed else "",
+            }
+        )
+    return out.getvalue()
+
+
+@router.get("/export", responses={200: {"content": {"text/csv": {}}}})
+def export_data(
+    *,
+    session: SessionDep,
+    user: PathUser,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+) -> Response:
+    """Everything of the user's: profile, tasks, activity and notifications (JSON), or the tasks
+    as a Todoist-style CSV that POST /import/todoist reads back."""
+    items = _all_tasks(session, user)
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    if format == "csv":
+        return Response(
+            _csv(user, items),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="taskflow-{stamp}.csv"'},
+        )
+    document = {
+        "format": "taskflow-export-1",
+        "exported_at": datetime.now(UTC).isoformat(),
+        "user": {
+            "id": str(user.id),
+            "name": user.name,
+            "email": user.email,
+            "timezone": user.timezone,
+        },
+        "tasks": [t.model_dump(mode="json") for t in items],
+        "activity": [
+            e.model_dump(mode="json")
+            for e in _all(
+                lambda offset, limit: activity.list_activity(
+                    session=session, user=user, offset=offset, limit=limit, task_id=None
+                )
+            )
+        ],
+        "notifications": [
+            n.model_dump(mode="json")
+            for n in _all(
+                lambda offset, limit: activity.list_notifications(
+                    session=session, user=user, offset=offset, limit=limit, unread=None
+                )
+            )
+        ],
+    }
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="taskflow-{stamp}.json"'},
+    )
+
+
+def _task_from_row(row: dict[str, str], user: PathUser) -> tuple[TaskCreate, bool]:
+    content = (row.get("CONTENT") or "").strip()
+    words = content.split()
+    tags = [w[1:] for w in words if w.startswith("@") and len(w) > 1]
+    title = " ".join(w for w in words if not (w.startswith("@") and len(w) > 1))
+    fields: dict[str, Any] = {
+        "title": title,
+        "description": row.get("DESCRIPTION") or "",
+        "tags": tags,
+    }
+    priority = (row.get("PRIORITY") or "").strip()
+    if priority in {"1", "2", "3", "4"}:
+        fields["priority"] = f"P{5 - int(priority)}"
+    if (row.get("DUE_AT") or "").strip():
+        fields["due_at"] = row["DUE_AT"].strip()
+        fields["recurrence"] = (row.get("RECURRENCE") or "").strip() or None
+        minutes = (row.get("REMIND_BEFORE_MINUTES") or "").strip()
+        fields["remind_before_minutes"] = int(minutes) if minutes.isdigit() else None
+    elif (row.get("DATE") or "").strip():
+        zone = ZoneInfo((row.get("TIMEZONE") or "").strip() or user.timezone)
+        reading = parse_quick_add(row["DATE"].strip(), now=datetime.now(UTC), tz=zone)
+        if reading.due is None:
+            raise ValueError(f"date {row['DATE'].strip()!r} not understood")
+        fields["due_at"] = reading.due.isoformat()
+        fields["recurrence"] = reading.recurrence
+    completed = (row.get("COMPLETED") or "").strip() == "true"
+    if completed:
+        # A finished occurrence is history: repeating it would schedule a second successor.
+        fields["recurrence"] = None
+    return TaskCreate.model_validate(fields), completed
+
+
+@router.post("/import/todoist", response_model=ImportResult)
+async def import_todoist(*, request: Request, session: SessionDep, user: PathUser) -> ImportResult:
+    """Reads a Todoist CSV export (or Taskflow's own CSV) sent as the body (text/csv): task
+    rows become tasks (title, notes, priority, @labels as tags, due date, repeat); sections,
+    notes and rows that do not read are skipped and listed."""
+    raw = await request.body()
+    if len(raw) > IMPORT_MAX_BYTES:
+        raise InvalidInput("body", f"the file is larger than {IMPORT_MAX_BYTES // 1_000_000} MB")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("body", "the file is not UTF-8 text") from None
+    return await run_in_threadpool(_import, text, session, user)
+
+
+def _import(text: str, session: SessionDep, user: PathUser) -> ImportResult:
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "CONTENT" not in reader.fieldnames:
+        raise InvalidInput("body", "not a Todoist CSV export: no CONTENT column")
+    imported, skipped = 0, []
+    for line, row in enumerate(reader, start=2):
+        if (row.get("TYPE") or "task").strip().lower() != "task":
+            continue
+        if imported >= IMPORT_MAX_TASKS:
+            skipped.append(f"line {line}: more than {IMPORT_MAX_TASKS} tasks")
+            break
+        try:
+            data, completed = _task_from_row(row, user)
+        except (ValidationError, ValueError) as exc:
+            reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            skipped.append(f"line {line}: {reason}")
+            continue
+        try:
+            created = tasks.create_task(session=session, user=user, data=data, correlation_id=None)
+            if completed:
+                tasks.set_completion(
+                    session=session,
+                    user=user,
+                    task_id=created.id,
+                    completed=True,
+                    correlation_id=None,
+                )
+        except InvalidInput as exc:
+            skipped.append(f"line {line}: {exc.message}")
+            continue
+        imported += 1
+    return ImportResult(imported=imported, skipped=skipped)
