@@ -8,10 +8,10 @@ import json
 import logging
 import traceback
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
+import anyio.to_thread
 from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
@@ -31,13 +31,12 @@ Status = Literal["SUCCESS", "RETRY", "DROP"]
 Outcome = Literal["success", "duplicate", "retry", "dlq", "skipped"]
 
 
-@dataclass(frozen=True)
-class HandlerContext:
-    engine: Engine
-    correlation_id: str | None = None
+class Handler(Protocol):
+    """What a consumer does with one event, in a worker thread, in the session it is given;
+    the message's correlation id is in `correlation_id_var`. Returns what Dapr's subscribers
+    return: SUCCESS, RETRY (raising counts as RETRY) or DROP."""
 
-
-Handler = Callable[[DomainEvent, HandlerContext], Awaitable[Status]]
+    def __call__(self, event: DomainEvent, *, session: Session) -> Status: ...
 
 
 @dataclass
@@ -124,6 +123,10 @@ class Consumer:
                 session=session, consumer=self.name, event_ids=event_ids
             )
 
+    def _run_handler(self, event: DomainEvent) -> Status:
+        with Session(self._engine) as session:
+            return self._handler(event, session=session)
+
     async def handle_batch(self, messages: list[Message]) -> list[Outcome]:
         """Handles a poll's messages in order with one duplicate lookup and one record write,
         instead of two small transactions per message."""
@@ -208,13 +211,10 @@ class Consumer:
             self._seen.add(event_id)
             return "duplicate"
 
-        context = HandlerContext(
-            engine=self._engine, correlation_id=message.headers.get(HEADER_CORRELATION_ID)
-        )
         error, trace = "handler asked to retry", ""
         for attempt in range(1, self._max_attempts + 1):
             try:
-                status = await self._handler(event, context)
+                status = await anyio.to_thread.run_sync(self._run_handler, event)
             except Exception as exc:
                 status, error, trace = (
                     "RETRY",

@@ -1,12 +1,13 @@
-"""What each consumer does with an event. Every effect is idempotent by construction."""
+"""What each consumer does with an event: `(event, *, session) -> Status`, run by the Consumer
+in a worker thread. Every effect is idempotent by construction."""
 
-import asyncio
 import json
 
+import anyio.from_thread
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.consumers.base import Handler, HandlerContext, Status
+from app.consumers.base import Handler, Status
 from app.core.metrics import REMINDERS_FIRED
 from app.events.schemas import DomainEvent, ReminderEvent, TaskEvent, TaskUpdateEvent
 from app.models.activity import ActivityEntry
@@ -17,39 +18,21 @@ from app.repositories.users import get_user
 from app.services.tasks import create_next_occurrence
 
 
-def _insert_once(ctx: HandlerContext, row: ActivityEntry | Notification) -> None:
-    with Session(ctx.engine) as session:
-        if isinstance(row, ActivityEntry):
-            activity.add_entry_once(session=session, entry=row)
-        else:
-            notifications.add_notification_once(session=session, notification=row)
-
-
-async def recurring(event: DomainEvent, ctx: HandlerContext) -> Status:
+def recurring(event: DomainEvent, *, session: Session) -> Status:
     if not isinstance(event, TaskEvent) or event.event_type != "completed":
         return "SUCCESS"
-
-    def next_occurrence() -> None:
-        with Session(ctx.engine) as session:
-            user = get_user(session=session, user_id=event.user_id)
-            if user is None:
-                return
-            try:
-                create_next_occurrence(
-                    session=session,
-                    user=user,
-                    task_id=event.task_id,
-                    correlation_id=ctx.correlation_id,
-                )
-            except IntegrityError:
-                # previous_occurrence_id is unique: a concurrent delivery already created it.
-                session.rollback()
-
-    await asyncio.to_thread(next_occurrence)
+    user = get_user(session=session, user_id=event.user_id)
+    if user is None:
+        return "SUCCESS"
+    try:
+        create_next_occurrence(session=session, user=user, task_id=event.task_id)
+    except IntegrityError:
+        # previous_occurrence_id is unique: a concurrent delivery already created it.
+        session.rollback()
     return "SUCCESS"
 
 
-async def reminders(event: DomainEvent, ctx: HandlerContext) -> Status:
+def reminders(event: DomainEvent, *, session: Session) -> Status:
     if not isinstance(event, ReminderEvent) or event.event_type != "due":
         return "SUCCESS"
     title = event.title or f"task {event.task_id}"
@@ -62,12 +45,12 @@ async def reminders(event: DomainEvent, ctx: HandlerContext) -> Status:
         + (f" is due at {event.due_at.isoformat()}" if event.due_at else ""),
         due_at=event.due_at,
     )
-    await asyncio.to_thread(_insert_once, ctx, notification)
+    notifications.add_notification_once(session=session, notification=notification)
     REMINDERS_FIRED.inc()
     return "SUCCESS"
 
 
-async def audit(event: DomainEvent, ctx: HandlerContext) -> Status:
+def audit(event: DomainEvent, *, session: Session) -> Status:
     changes = (
         event.changes
         if isinstance(event, TaskEvent)
@@ -84,14 +67,16 @@ async def audit(event: DomainEvent, ctx: HandlerContext) -> Status:
         changes=json.dumps(changes),
         occurred_at=event.occurred_at,
     )
-    await asyncio.to_thread(_insert_once, ctx, entry)
+    activity.add_entry_once(session=session, entry=entry)
     return "SUCCESS"
 
 
 def realtime(hub: ConnectionHub) -> Handler:
-    async def push(event: DomainEvent, _: HandlerContext) -> Status:
+    def push(event: DomainEvent, *, session: Session) -> Status:
         if isinstance(event, TaskUpdateEvent):
-            await hub.push(
+            # The sockets belong to the event loop: hop back onto it to send.
+            anyio.from_thread.run(
+                hub.push,
                 event.user_id,
                 event.model_dump(
                     mode="json", include={"event_type", "task_id", "changes", "occurred_at"}

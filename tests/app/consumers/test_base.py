@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.consumers.base import BoundedWindow, Consumer, HandlerContext, Status
+from app.consumers.base import BoundedWindow, Consumer, Status
 from app.core.db import make_engine
 from app.core.migrations import upgrade
 from app.events.dead_letters import DatabaseDeadLetterSink, DeadLetterRecord
@@ -30,7 +30,7 @@ class ScriptedHandler:
         self.script = list(statuses)
         self.calls: list[DomainEvent] = []
 
-    async def __call__(self, event: DomainEvent, ctx: HandlerContext) -> Status:
+    def __call__(self, event: DomainEvent, *, session: Session) -> Status:
         self.calls.append(event)
         step = self.script.pop(0) if self.script else "SUCCESS"
         if isinstance(step, Exception):
