@@ -14,17 +14,10 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from app.core.db import utcnow
-from app.models.conversation import ChatMessage, Conversation
+from app.models.conversation import ChatMessage, Conversation, ToolCall
 from app.repositories import conversations as rows
 
 TITLE_MAX = 80
-
-
-@dataclass(frozen=True)
-class StoredToolCall:
-    name: str
-    arguments: dict[str, Any]
-    result: Any = None
 
 
 @dataclass(frozen=True)
@@ -33,7 +26,7 @@ class StoredMessage:
     role: str
     content: str
     created_at: datetime
-    tool_calls: list[StoredToolCall] = field(default_factory=list)
+    tool_calls: list[ToolCall] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -68,7 +61,7 @@ class ConversationStore(Protocol):
         conversation_id: int,
         role: str,
         content: str,
-        tool_calls: list[StoredToolCall] | None = None,
+        tool_calls: list[ToolCall] | None = None,
     ) -> StoredMessage: ...
 
 
@@ -82,7 +75,7 @@ def _conversation(row: Conversation) -> StoredConversation:
 def _message(row: ChatMessage) -> StoredMessage:
     assert row.id is not None
     calls = [
-        StoredToolCall(name=c["name"], arguments=c.get("arguments", {}), result=c.get("result"))
+        ToolCall(name=c["name"], arguments=c.get("arguments", {}), result=c.get("result"))
         for c in json.loads(row.tool_calls or "[]")
     ]
     return StoredMessage(
@@ -142,7 +135,7 @@ class DatabaseConversationStore:
         conversation_id: int,
         role: str,
         content: str,
-        tool_calls: list[StoredToolCall] | None = None,
+        tool_calls: list[ToolCall] | None = None,
     ) -> StoredMessage:
         conversation = self._row(user_id, conversation_id)
         if conversation is None:

@@ -9,11 +9,11 @@ from sqlmodel import Session
 from app.chat.agents.base import Agent, AgentRequest, ToolCall, ToolRunner, Turn
 from app.chat.agents.builtin import BuiltinAgent
 from app.chat.agents.openai_agent import OpenAIAgent
-from app.chat.conversations import ConversationStore, StoredToolCall
+from app.chat.conversations import ConversationStore
 from app.chat.tools import ToolContext
 from app.core.config import Settings
 from app.core.db import utcnow
-from app.models.conversation import ChatRequest, ChatResponse, ToolCallPublic
+from app.models.conversation import ChatRequest, ChatResponse
 from app.models.user import User
 from app.services.errors import NotFound
 
@@ -63,7 +63,7 @@ def chat(
     reply = agent.respond(
         AgentRequest(message=request.message, history=history, timezone=user.timezone, tools=runner)
     )
-    calls = [StoredToolCall(c.name, c.arguments, c.result) for c in runner.calls]
+    calls = list(runner.calls)
     store.append(
         user_id=user.id,
         conversation_id=conversation.id,
@@ -74,7 +74,5 @@ def chat(
     return ChatResponse(
         conversation_id=conversation.id,
         reply=reply,
-        tool_calls=[
-            ToolCallPublic(name=c.name, arguments=c.arguments, result=c.result) for c in calls
-        ],
+        tool_calls=calls,
     )

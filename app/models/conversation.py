@@ -1,8 +1,9 @@
 """Chat conversations and their messages; the server keeps no state between turns."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Index, Text
 from sqlmodel import Column, Field, SQLModel
@@ -37,10 +38,14 @@ class ChatMessage(SQLModel, table=True):
     created_at: datetime = now_field()
 
 
-class ToolCallPublic(SQLModel):
+@dataclass(frozen=True)
+class ToolCall:
+    """A tool the assistant ran, with its result: recorded by the tool runner, stored with the
+    message, replayed to the agents as history and returned by the API. The one such type."""
+
     name: str
-    arguments: dict[str, object]
-    result: object | None = None
+    arguments: dict[str, Any]
+    result: Any = None
 
 
 class ChatRequest(SQLModel):
@@ -51,7 +56,7 @@ class ChatRequest(SQLModel):
 class ChatResponse(SQLModel):
     conversation_id: int
     reply: str
-    tool_calls: list[ToolCallPublic]
+    tool_calls: list[ToolCall]
 
 
 class ConversationPublic(SQLModel):
@@ -65,5 +70,5 @@ class MessagePublic(SQLModel):
     id: int
     role: str
     content: str
-    tool_calls: list[ToolCallPublic]
+    tool_calls: list[ToolCall]
     created_at: datetime

@@ -22,7 +22,7 @@ def clean_tag_name(value: str) -> str:
 
 
 class TagBase(SQLModel):
-    name: str = Field(max_length=TAG_NAME_MAX)
+    name: str = Field(max_length=TAG_NAME_MAX, description="Tag name, unique per user (any case).")
 
 
 class TagCreate(TagBase):

@@ -56,6 +56,26 @@ def _clean_tags(value: list[str] | None) -> list[str] | None:
     return list(names.values())
 
 
+# Field descriptions: OpenAPI shows them, and the MCP tools' argument models derive from
+# these classes (app/chat/tools.py), so a model and an assistant read the same words.
+TITLE_DOC = "Short title of the task."
+DESCRIPTION_DOC = "Free text."
+PRIORITY_DOC = "P1 (most urgent) to P4 (default, least urgent)."
+TAGS_DOC = "Tag names (a leading '#' is dropped); created if new."
+DUE_AT_DOC = (
+    "Due date-time, ISO 8601. With an offset (2026-03-06T17:00:00+01:00) it is that instant; "
+    "without one (2026-03-06T17:00:00) it is read in the user's timezone."
+)
+RECURRENCE_DOC = (
+    "Repeat rule: an RFC 5545 RRULE without DTSTART (FREQ=WEEKLY;BYDAY=MO,WE), a preset "
+    "(daily, weekly, monthly, yearly) or a five-field cron expression. Occurrences are "
+    "anchored on due_at, so a recurring task needs due_at. The next occurrence is created "
+    "when the task is completed."
+)
+REMIND_DOC = f"Minutes before due_at to send a reminder (0-{REMIND_BEFORE_MAX}); needs due_at."
+CLEARS = " null clears it."
+
+
 class TaskFields(SQLModel):
     """Validation shared by create, replace and patch bodies."""
 
@@ -66,43 +86,52 @@ class TaskFields(SQLModel):
 
 
 class TaskCreate(TaskFields):
-    title: str = Field(max_length=TITLE_MAX + 100)
-    description: str = Field(default="", max_length=DESCRIPTION_MAX)
-    priority: Priority = Priority.P4
-    tags: list[str] = Field(default_factory=list)
-    due_at: datetime | None = Field(
-        default=None,
-        description="ISO 8601; a time without offset is read in the user's timezone",
+    # Surrounding whitespace is stripped before the TITLE_MAX check (_clean_title).
+    title: str = Field(max_length=TITLE_MAX + 100, description=TITLE_DOC)
+    description: str = Field(default="", max_length=DESCRIPTION_MAX, description=DESCRIPTION_DOC)
+    priority: Priority = Field(default=Priority.P4, description=PRIORITY_DOC)
+    tags: list[str] = Field(default_factory=list, description=TAGS_DOC)
+    due_at: datetime | None = Field(default=None, description=DUE_AT_DOC)
+    recurrence: str | None = Field(default=None, description=RECURRENCE_DOC)
+    remind_before_minutes: int | None = Field(
+        default=None, ge=0, le=REMIND_BEFORE_MAX, description=REMIND_DOC
     )
-    recurrence: str | None = Field(
-        default=None,
-        description="RRULE (FREQ=WEEKLY;BYDAY=MO), preset (daily|weekly|monthly|yearly) "
-        "or five-field cron; needs due_at",
-    )
-    remind_before_minutes: int | None = Field(default=None, ge=0, le=REMIND_BEFORE_MAX)
 
 
 class TaskReplace(TaskCreate):
     completed: bool = False
 
 
-class TaskUpdate(TaskFields):
-    title: str | None = Field(default=None, max_length=TITLE_MAX + 100)
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
-    priority: Priority | None = None
-    tags: list[str] | None = None
-    due_at: datetime | None = None
-    recurrence: str | None = None
-    remind_before_minutes: int | None = Field(default=None, ge=0, le=REMIND_BEFORE_MAX)
-    completed: bool | None = None
+class TaskChanges(TaskFields):
+    """A patch of the editable fields: omitted fields keep their value."""
 
-    @field_validator("title", "description", "priority", "tags", "completed", mode="before")
+    title: str | None = Field(default=None, max_length=TITLE_MAX + 100, description="New title.")
+    description: str | None = Field(
+        default=None, max_length=DESCRIPTION_MAX, description=DESCRIPTION_DOC
+    )
+    priority: Priority | None = Field(default=None, description=PRIORITY_DOC)
+    tags: list[str] | None = Field(
+        default=None, description="Replaces all tags of the task; [] removes them."
+    )
+    due_at: datetime | None = Field(default=None, description=DUE_AT_DOC + CLEARS)
+    recurrence: str | None = Field(default=None, description=RECURRENCE_DOC + CLEARS)
+    remind_before_minutes: int | None = Field(
+        default=None, ge=0, le=REMIND_BEFORE_MAX, description=REMIND_DOC + CLEARS
+    )
+
+    @field_validator(
+        "title", "description", "priority", "tags", "completed", mode="before", check_fields=False
+    )
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         # Omitting a field keeps it; null is only meaningful for the clearable ones.
         if value is None:
             raise ValueError("may not be null")
         return value
+
+
+class TaskUpdate(TaskChanges):
+    completed: bool | None = Field(default=None, description="true: done; false: open again.")
 
 
 class CompletionUpdate(SQLModel):

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.models.task import Priority, _clean_priority
+from app.models.task import DUE_AT_DOC, Priority, _clean_priority
 
 SORT_FIELDS = ("priority", "due_at", "created_at", "updated_at", "title")
 DEFAULT_SORT = "-created_at"
@@ -40,29 +40,41 @@ class TaskQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     q: str | None = Field(
-        default=None, max_length=200, description="Keywords in title or description"
+        default=None, max_length=200, description="Keywords that must appear in title/description."
     )
     priority: list[Priority] = Field(
-        default_factory=list, description="Repeatable: priority=P1&priority=P2"
+        default_factory=list,
+        description="Only these priorities, any of them (repeatable: priority=P1&priority=P2).",
     )
-    status: Literal["open", "completed", "all"] = "all"
-    tag: list[str] = Field(default_factory=list, description="Repeatable tag names")
-    tag_mode: Literal["any", "all"] = "any"
+    status: Literal["open", "completed", "all"] = Field(
+        default="all", description="open = not completed."
+    )
+    tag: list[str] = Field(
+        default_factory=list, description="Only tasks with these tags (repeatable)."
+    )
+    tag_mode: Literal["any", "all"] = Field(
+        default="any", description="any: at least one of the tags; all: every tag."
+    )
     due_after: datetime | None = Field(
-        default=None, description="Inclusive; naive = user's timezone"
+        default=None, description="Due at or after this time (inclusive). " + DUE_AT_DOC
     )
     due_before: datetime | None = Field(
-        default=None, description="Inclusive; naive = user's timezone"
+        default=None, description="Due at or before this time (inclusive). " + DUE_AT_DOC
     )
-    overdue: bool | None = Field(default=None, description="Open tasks whose due time has passed")
-    has_due: bool | None = None
+    overdue: bool | None = Field(
+        default=None, description="true: open tasks whose due time has passed; false: the others."
+    )
+    has_due: bool | None = Field(
+        default=None, description="true: only tasks with a due date; false: only without."
+    )
     sort: str | None = Field(
         default=None,
-        description="Comma-separated fields, '-' for descending: priority, due_at, created_at, "
-        "updated_at, title. Default -created_at (relevance first when q is given on PostgreSQL).",
+        description="Comma-separated fields, '-' prefix for descending: priority, due_at, "
+        "created_at, updated_at, title. Default -created_at (relevance first when q is given "
+        "on PostgreSQL).",
     )
-    offset: int = Field(default=0, ge=0)
-    limit: int = Field(default=50, ge=1, le=LIMIT_MAX)
+    offset: int = Field(default=0, ge=0, description="Tasks to skip (paging).")
+    limit: int = Field(default=50, ge=1, le=LIMIT_MAX, description="Page size.")
 
     @field_validator("priority", mode="before")
     @classmethod

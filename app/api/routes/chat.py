@@ -11,7 +11,6 @@ from app.models.conversation import (
     ChatResponse,
     ConversationPublic,
     MessagePublic,
-    ToolCallPublic,
 )
 from app.services.errors import NotFound
 from app.transports import Transport
@@ -79,10 +78,7 @@ def list_messages(*, user: PathUser, store: StoreDep, conversation_id: int) -> l
             role=m.role,
             content=m.content,
             created_at=m.created_at,
-            tool_calls=[
-                ToolCallPublic(name=c.name, arguments=c.arguments, result=c.result)
-                for c in m.tool_calls
-            ],
+            tool_calls=m.tool_calls,
         )
         for m in store.messages(user_id=user.id, conversation_id=conversation_id)
     ]

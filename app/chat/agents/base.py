@@ -6,12 +6,8 @@ from typing import Any, Protocol
 
 from app.chat.tools import ToolContext, ToolOutcome, run_tool
 
-
-@dataclass(frozen=True)
-class ToolCall:
-    name: str
-    arguments: dict[str, Any]
-    result: Any = None
+# One tool-call type for runner, store and API; re-exported for the agents.
+from app.models.conversation import ToolCall as ToolCall
 
 
 @dataclass(frozen=True)

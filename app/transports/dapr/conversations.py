@@ -24,10 +24,10 @@ import anyio.from_thread
 from app.chat.conversations import (
     StoredConversation,
     StoredMessage,
-    StoredToolCall,
     conversation_title,
 )
 from app.core.db import utcnow
+from app.models.conversation import ToolCall
 from app.transports.dapr.client import DaprClient, DaprConflict
 
 T = TypeVar("T")
@@ -58,7 +58,7 @@ def _message(doc: Doc) -> StoredMessage:
         content=doc["content"],
         created_at=datetime.fromisoformat(doc["created_at"]),
         tool_calls=[
-            StoredToolCall(name=c["name"], arguments=c.get("arguments", {}), result=c.get("result"))
+            ToolCall(name=c["name"], arguments=c.get("arguments", {}), result=c.get("result"))
             for c in doc.get("tool_calls", [])
         ],
     )
@@ -135,7 +135,7 @@ class DaprConversationStore:
         conversation_id: int,
         role: str,
         content: str,
-        tool_calls: list[StoredToolCall] | None = None,
+        tool_calls: list[ToolCall] | None = None,
     ) -> StoredMessage:
         if self.get(user_id=user_id, conversation_id=conversation_id) is None:
             raise LookupError(f"conversation {conversation_id} not found")
