@@ -3,10 +3,13 @@ changed, and a reference it cannot resolve gets a question, never a search or a 
 
 from datetime import datetime
 
+from fastapi.testclient import TestClient
+
 from app.chat.agents.base import AgentRequest, ToolCall, ToolRunner, Turn
 from app.chat.agents.builtin import BuiltinAgent
 from app.chat.tools import ToolContext
 from tests.app.chat.evaluation import SEED, load, seeded_session
+from tests.utils.users import signup
 
 CLOCK = datetime.fromisoformat("2026-03-04T10:00:00+01:00")
 
@@ -66,3 +69,19 @@ def test_reply_shows_recurrence_in_words() -> None:
     reply, _ = _say("add payroll every 2 weeks on friday", [])
     assert "every 2 weeks on Friday" in reply
     assert "FREQ" not in reply
+
+
+def test_follow_up_through_the_chat_api(client: TestClient) -> None:
+    user = signup(client)
+    url = f"/api/{user.id}/chat"
+    first = client.post(url, json={"message": "add buy bread"}, headers=user.headers)
+    assert first.status_code == 200, first.text
+    body = {"conversation_id": first.json()["conversation_id"], "message": "make it p1"}
+    second = client.post(url, json=body, headers=user.headers)
+    assert second.status_code == 200, second.text
+    tasks = client.get(user.tasks_url, headers=user.headers).json()
+    assert [(t["title"], t["priority"]) for t in tasks] == [("buy bread", "P1")]
+    body["message"] = "undo"
+    assert client.post(url, json=body, headers=user.headers).status_code == 200
+    tasks = client.get(user.tasks_url, headers=user.headers).json()
+    assert [(t["title"], t["priority"]) for t in tasks] == [("buy bread", "P4")]
