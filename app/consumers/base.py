@@ -1,13 +1,17 @@
 """The reusable consumer: de-duplication, retries, dead letters, metrics.
 
-Transports hand it messages and commit offsets only after `handle` returns; it never raises.
+Transports hand it messages and commit offsets only after `handle` returns. It raises only
+TransientError (the database or broker is away): the transport hands the message again later.
+A message is parked only when it fails for a reason of its own.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import traceback
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -15,6 +19,7 @@ import anyio.to_thread
 from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session
 
 from app.core.logging import correlation_id_var
@@ -22,13 +27,41 @@ from app.core.metrics import EVENTS_CONSUMED
 from app.core.tracing import span_from_headers
 from app.events.dead_letters import DeadLetterRecord, DeadLetterSink
 from app.events.schemas import DomainEvent, UnknownSchemaVersion, parse_event
-from app.events.transport import HEADER_CORRELATION_ID, HEADER_EVENT_ID, Message
+from app.events.transport import (
+    HEADER_CORRELATION_ID,
+    HEADER_EVENT_ID,
+    Message,
+    TransientError,
+    TransientPublishError,
+)
 from app.repositories import processed_events
 
 logger = logging.getLogger(__name__)
 
 Status = Literal["SUCCESS", "RETRY", "DROP"]
 Outcome = Literal["success", "duplicate", "retry", "dlq", "skipped"]
+
+
+def is_transient(exc: BaseException) -> bool:
+    """The database or the broker being away, as opposed to a message that can never succeed."""
+    if isinstance(exc, (TransientError, TransientPublishError, OperationalError, InterfaceError)):
+        return True
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+@contextlib.contextmanager
+def _infrastructure() -> Iterator[None]:
+    """Turns an outage into TransientError: retried by the transport, never parked."""
+    try:
+        yield
+    except TransientError:
+        raise
+    except Exception as exc:
+        if is_transient(exc):
+            raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+        raise
 
 
 class Handler(Protocol):
@@ -133,10 +166,12 @@ class Consumer:
         if self.broadcast:
             return [await self.handle(message) for message in messages]
         ids = [i for i in map(_peek_event_id, messages) if i is not None]
-        batch = _Batch(known=await asyncio.to_thread(self._processed_among, ids), done=[])
+        with _infrastructure():
+            batch = _Batch(known=await asyncio.to_thread(self._processed_among, ids), done=[])
         outcomes = [await self.handle(message, batch) for message in messages]
         if batch.done:
-            await asyncio.to_thread(self._record_many, batch.done)
+            with _infrastructure():
+                await asyncio.to_thread(self._record_many, batch.done)
         return outcomes
 
     async def _park(
@@ -156,7 +191,8 @@ class Consumer:
             traceback=trace,
             attempts=attempts,
         )
-        await self._dead_letters.park(record)
+        with _infrastructure():
+            await self._dead_letters.park(record)
         logger.error(
             "parked message in dead-letter queue",
             extra={
@@ -216,6 +252,8 @@ class Consumer:
             try:
                 status = await anyio.to_thread.run_sync(self._run_handler, event)
             except Exception as exc:
+                if is_transient(exc):
+                    raise TransientError(f"{type(exc).__name__}: {exc}") from exc
                 status, error, trace = (
                     "RETRY",
                     f"{type(exc).__name__}: {exc}",
