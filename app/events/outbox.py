@@ -1,6 +1,7 @@
 """The transactional outbox: events are written in the same transaction as the change."""
 
 import json
+from collections.abc import Sequence
 
 from sqlmodel import Session
 
@@ -11,23 +12,35 @@ from app.events.transport import HEADER_CORRELATION_ID, Message
 from app.repositories import outbox as rows
 
 
-def enqueue(session: Session, message: Message, *, outbox_id: str) -> None:
-    """Adds a message to the caller's transaction; it is published only if that commits."""
-    rows.add_message(
+def enqueue_all(session: Session, messages: Sequence[tuple[Message, str]]) -> None:
+    """Adds (message, outbox id) pairs to the caller's transaction, in one INSERT; they are
+    published only if that transaction commits."""
+    rows.add_messages(
         session=session,
-        topic=message.topic,
-        key=message.key or "",
-        event_id=outbox_id,
-        payload=message.value.decode(),
-        correlation_id=message.headers.get(HEADER_CORRELATION_ID),
-        traceparent=message.headers.get(TRACEPARENT),
+        messages=[
+            {
+                "topic": message.topic,
+                "key": message.key or "",
+                "event_id": outbox_id,
+                "payload": message.value.decode(),
+                "correlation_id": message.headers.get(HEADER_CORRELATION_ID),
+                "traceparent": message.headers.get(TRACEPARENT),
+            }
+            for message, outbox_id in messages
+        ],
     )
     # Tells the relay (after commit) that there is something to publish now.
     session.info["outbox_pending"] = True
 
 
-def record(session: Session, event: DomainEvent, *, correlation_id: str | None = None) -> None:
-    """Records a domain event with the current request's correlation id and trace context."""
+def enqueue(session: Session, message: Message, *, outbox_id: str) -> None:
+    enqueue_all(session, [(message, outbox_id)])
+
+
+def record_all(
+    session: Session, events: Sequence[DomainEvent], *, correlation_id: str | None = None
+) -> None:
+    """Records domain events with the current request's correlation id and trace context."""
     headers: dict[str, str] = {}
     correlation = correlation_id or correlation_id_var.get()
     if correlation:
@@ -35,9 +48,22 @@ def record(session: Session, event: DomainEvent, *, correlation_id: str | None =
     traceparent = current_traceparent()
     if traceparent:
         headers[TRACEPARENT] = traceparent
-    payload = json.dumps(event.cloud_event(), separators=(",", ":")).encode()
-    enqueue(
+    enqueue_all(
         session,
-        Message(topic=event.topic, key=event.key, value=payload, headers=headers),
-        outbox_id=str(event.event_id),
+        [
+            (
+                Message(
+                    topic=event.topic,
+                    key=event.key,
+                    value=json.dumps(event.cloud_event(), separators=(",", ":")).encode(),
+                    headers=headers,
+                ),
+                str(event.event_id),
+            )
+            for event in events
+        ],
     )
+
+
+def record(session: Session, event: DomainEvent, *, correlation_id: str | None = None) -> None:
+    record_all(session, [event], correlation_id=correlation_id)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import func, text, update
+from sqlalchemy import func, insert, text, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
@@ -10,26 +10,15 @@ from app.core.db import utcnow
 from app.models.outbox import OutboxMessage
 
 
-def add_message(
-    *,
-    session: Session,
-    topic: str,
-    key: str,
-    event_id: str,
-    payload: str,
-    correlation_id: str | None,
-    traceparent: str | None,
-) -> None:
-    session.add(
-        OutboxMessage(
-            topic=topic,
-            key=key,
-            event_id=event_id,
-            payload=payload,
-            correlation_id=correlation_id,
-            traceparent=traceparent,
-        )
-    )
+def add_messages(*, session: Session, messages: list[dict[str, Any]]) -> None:
+    """Writes a change's messages with one INSERT in the caller's transaction.
+
+    Core, not the ORM: the rows are only written, never read back, so a unit of work per row
+    would be pure overhead. Each message has topic, key, event_id, payload, correlation_id
+    and traceparent."""
+    now = utcnow()
+    rows = [{**message, "created_at": now, "attempts": 0} for message in messages]
+    session.execute(insert(OutboxMessage).values(rows))
 
 
 def pending(*, session: Session, limit: int) -> list[OutboxMessage]:

@@ -1,8 +1,20 @@
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, TextClause, and_, func, literal_column, not_, or_, text
+from sqlalchemy import (
+    ColumnElement,
+    TextClause,
+    and_,
+    func,
+    insert,
+    literal_column,
+    not_,
+    or_,
+    text,
+)
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
@@ -14,6 +26,19 @@ from app.models.task_query import TaskQuery
 def get_task(*, session: Session, user_id: uuid.UUID, task_id: int) -> Task | None:
     task = session.get(Task, task_id)
     return task if task is not None and task.user_id == user_id else None
+
+
+# The mapped columns (the stored search vector is not mapped); the id is generated.
+_COLUMNS = tuple(Task.__table__.columns)  # type: ignore[attr-defined]
+_INSERT_COLUMNS = tuple(c.name for c in _COLUMNS if c.name != "id")
+
+
+def insert_task(*, session: Session, task: Task) -> int:
+    """Writes a new task with one INSERT ... RETURNING id; the instance stays out of the
+    session (nothing is flushed, expired or read back)."""
+    values = {name: getattr(task, name) for name in _INSERT_COLUMNS}
+    stmt = insert(Task).values(values).returning(col(Task.id))
+    return int(session.execute(stmt).scalar_one())
 
 
 def _tag_filter(user_id: uuid.UUID, names: list[str], mode: str) -> ColumnElement[bool]:
@@ -95,6 +120,43 @@ def _order_by(query: TaskQuery, *, postgres: bool) -> list[Any]:
     return order
 
 
+# Totals up to this many matches are exact; past it PostgreSQL reports the planner's estimate
+# (docs/adr/0003): an exact count(*) walks every match and dominated large listings.
+EXACT_TOTAL_UP_TO = 1000
+
+
+@dataclass(frozen=True)
+class Total:
+    value: int
+    exact: bool
+
+
+def _total(
+    session: Session, where: list[Any], query: TaskQuery, page_size: int, *, postgres: bool
+) -> Total:
+    if page_size < query.limit and (page_size or not query.offset):
+        return Total(query.offset + page_size, exact=True)  # this page ends the results
+    matches: Select[Any] = select(literal_column("1")).select_from(Task).where(*where)
+    if postgres:
+        matches = matches.limit(EXACT_TOTAL_UP_TO + 1)
+    count: Select[Any] = select(func.count()).select_from(matches.subquery())
+    total = int(session.execute(count).scalar_one())
+    if total <= EXACT_TOTAL_UP_TO or not postgres:
+        return Total(total, exact=True)
+    return Total(max(EXACT_TOTAL_UP_TO + 1, _planned_rows(session, where)), exact=False)
+
+
+def _planned_rows(session: Session, where: list[Any]) -> int:
+    stmt: Select[Any] = select(literal_column("1")).select_from(Task).where(*where)
+    compiled = stmt.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    plan = session.connection().exec_driver_sql(
+        f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params
+    )
+    return int(plan.scalar_one()[0]["Plan"]["Plan Rows"])
+
+
 def list_tasks(
     *,
     session: Session,
@@ -103,7 +165,9 @@ def list_tasks(
     now: datetime,
     due_after: datetime | None = None,
     due_before: datetime | None = None,
-) -> tuple[list[Task], int]:
+) -> tuple[list[RowMapping], Total]:
+    """A page of the user's tasks as plain rows (Core: no identity map or instances for
+    rows that are only read and serialised), then the total."""
     postgres = session.get_bind().dialect.name == "postgresql"
     where = _filters(
         query,
@@ -113,13 +177,15 @@ def list_tasks(
         due_before=due_before,
         postgres=postgres,
     )
-    total_stmt: Select[Any] = (
-        select(func.count(literal_column("1"))).select_from(Task).where(*where)
+    stmt = (
+        select(*_COLUMNS)
+        .where(*where)
+        .order_by(*_order_by(query, postgres=postgres))
+        .offset(query.offset)
+        .limit(query.limit)
     )
-    total = int(session.execute(total_stmt).scalar_one())
-    stmt = select(Task).where(*where).order_by(*_order_by(query, postgres=postgres))
-    tasks = session.exec(stmt.offset(query.offset).limit(query.limit)).all()
-    return list(tasks), total
+    rows = list(session.execute(stmt).mappings().all())
+    return rows, _total(session, where, query, len(rows), postgres=postgres)
 
 
 def get_next_occurrence(*, session: Session, previous_id: int) -> Task | None:

@@ -14,6 +14,7 @@ from app.domain.timezones import parse_timezone, to_utc
 from app.events import outbox
 from app.events.schemas import (
     TASK_FIELDS,
+    DomainEvent,
     ReminderEvent,
     TaskEvent,
     TaskEventType,
@@ -34,6 +35,8 @@ _json = TypeAdapter(Any)
 class TaskPage:
     tasks: list[TaskPublic]
     total: int
+    # False when total is the planner's estimate of a large result (past EXACT_TOTAL_UP_TO).
+    total_exact: bool = True
 
 
 def _public(task: Task, tags: Sequence[str]) -> TaskPublic:
@@ -84,25 +87,25 @@ def _emit(
         "event_type": event_type,
         "changes": changes,
     }
-    outbox.record(session, TaskEvent.model_validate(common), correlation_id=correlation_id)
-    outbox.record(session, TaskUpdateEvent.model_validate(common), correlation_id=correlation_id)
+    events: list[DomainEvent] = [
+        TaskEvent.model_validate(common),
+        TaskUpdateEvent.model_validate(common),
+    ]
     active_remind_at = None if task.completed or event_type == "deleted" else task.remind_at
     if active_remind_at != old_remind_at or (event_type == "created" and active_remind_at):
         reminder_type = "scheduled" if active_remind_at is not None else "cancelled"
-        if reminder_type == "cancelled" and old_remind_at is None:
-            return
-        outbox.record(
-            session,
-            ReminderEvent(
-                task_id=task.id,
-                user_id=task.user_id,
-                event_type=reminder_type,
-                title=task.title,
-                due_at=task.due_at,
-                remind_at=active_remind_at,
-            ),
-            correlation_id=correlation_id,
-        )
+        if reminder_type != "cancelled" or old_remind_at is not None:
+            events.append(
+                ReminderEvent(
+                    task_id=task.id,
+                    user_id=task.user_id,
+                    event_type=reminder_type,
+                    title=task.title,
+                    due_at=task.due_at,
+                    remind_at=active_remind_at,
+                )
+            )
+    outbox.record_all(session, events, correlation_id=correlation_id)
 
 
 def _apply(session: Session, user: User, task: Task, values: dict[str, Any]) -> list[str] | None:
@@ -121,15 +124,12 @@ def _apply(session: Session, user: User, task: Task, values: dict[str, Any]) -> 
     return tag_names if tag_names is None else list(tag_names)
 
 
-def _save(session: Session, user: User, task: Task, tag_names: list[str] | None) -> list[str]:
-    session.add(task)
-    session.flush()
+def _save_tags(session: Session, user: User, task: Task, tag_names: list[str]) -> list[str]:
+    """Sets the task's tags (creating unknown ones); returns their names in display order."""
     assert task.id is not None
-    if tag_names is not None:
-        tags = tags_crud.get_or_create_tags(session=session, user_id=user.id, names=tag_names)
-        tags_crud.set_task_tags(session=session, task_id=task.id, tags=tags)
-        session.flush()
-    return tags_crud.tag_names_for_tasks(session=session, task_ids=[task.id])[task.id]
+    tags = tags_crud.get_or_create_tags(session=session, user_id=user.id, names=tag_names)
+    tags_crud.set_task_tags(session=session, task_id=task.id, tags=tags)
+    return sorted((tag.name for tag in tags), key=str.lower)
 
 
 def _require(session: Session, user: User, task_id: int) -> Task:
@@ -154,7 +154,10 @@ def create_task(
 ) -> TaskPublic:
     task = Task(user_id=user.id, title=data.title, previous_occurrence_id=previous_occurrence_id)
     tag_names = _apply(session, user, task, data.model_dump())
-    tags = _save(session, user, task, tag_names)
+    # The row is written with one INSERT ... RETURNING id and never read back: everything else
+    # in it was computed here. A task without tags costs no tag query at all.
+    task.id = tasks_crud.insert_task(session=session, task=task)
+    tags = _save_tags(session, user, task, tag_names) if tag_names else []
     _emit(
         session,
         task,
@@ -163,9 +166,9 @@ def create_task(
         old_remind_at=None,
         correlation_id=correlation_id,
     )
+    result = _public(task, tags)
     session.commit()
-    session.refresh(task)
-    return _public(task, tags)
+    return result
 
 
 def get_task(*, session: Session, user: User, task_id: int) -> TaskPublic:
@@ -180,10 +183,11 @@ def _change(
     values: dict[str, Any],
     correlation_id: str | None,
 ) -> TaskPublic:
-    before = _snapshot(task, _current_tags(session, task))
+    before_tags = _current_tags(session, task)
+    before = _snapshot(task, before_tags)
     old_remind_at = None if task.completed else task.remind_at
     tag_names = _apply(session, user, task, values)
-    after_tags = _save(session, user, task, tag_names)
+    after_tags = before_tags if tag_names is None else _save_tags(session, user, task, tag_names)
     after = _snapshot(task, after_tags)
     changes = {name: value for name, value in after.items() if before[name] != value}
     if changes:
@@ -199,9 +203,10 @@ def _change(
             old_remind_at=old_remind_at,
             correlation_id=correlation_id,
         )
+    # Built before the commit, which would expire the row and cost a SELECT to read it back.
+    result = _public(task, after_tags)
     session.commit()
-    session.refresh(task)
-    return _public(task, after_tags)
+    return result
 
 
 def replace_task(
@@ -253,7 +258,7 @@ def delete_task(
 
 
 def list_tasks(*, session: Session, user: User, query: TaskQuery) -> TaskPage:
-    tasks, total = tasks_crud.list_tasks(
+    rows, total = tasks_crud.list_tasks(
         session=session,
         user_id=user.id,
         query=query,
@@ -261,8 +266,9 @@ def list_tasks(*, session: Session, user: User, query: TaskQuery) -> TaskPage:
         due_after=_due_utc(user, query.due_after, "due_after"),
         due_before=_due_utc(user, query.due_before, "due_before"),
     )
-    names = tags_crud.tag_names_for_tasks(session=session, task_ids=[t.id for t in tasks if t.id])
-    return TaskPage(tasks=[_public(t, names[t.id or 0]) for t in tasks], total=total)
+    names = tags_crud.tag_names_for_tasks(session=session, task_ids=[row["id"] for row in rows])
+    tasks = [TaskPublic.model_validate({**row, "tags": names[row["id"]]}) for row in rows]
+    return TaskPage(tasks=tasks, total=total.value, total_exact=total.exact)
 
 
 def create_next_occurrence(
