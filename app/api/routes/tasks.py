@@ -14,9 +14,11 @@ router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"])
 def list_tasks(
     *, session: SessionDep, user: PathUser, query: Annotated[TaskQuery, Query()], response: Response
 ) -> list[TaskPublic]:
-    """Lists the user's tasks; the total before paging is in the X-Total-Count header."""
+    """Lists the user's tasks; the total before paging is in the X-Total-Count header, exact
+    up to 1,000 matches and PostgreSQL's estimate past that (X-Total-Count-Exact says which)."""
     page = tasks.list_tasks(session=session, user=user, query=query)
     response.headers["X-Total-Count"] = str(page.total)
+    response.headers["X-Total-Count-Exact"] = "true" if page.total_exact else "false"
     return page.tasks
 
 
