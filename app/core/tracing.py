@@ -12,7 +12,7 @@ from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, TraceIdRatioBased
 from sqlalchemy.engine import Engine
 
 from app.core.config import Settings
@@ -23,12 +23,18 @@ tracer = trace.get_tracer("taskflow")
 
 def configure_tracing(settings: Settings) -> None:
     """Installs the process's tracer provider once; spans are exported only when an OTLP
-    endpoint is configured (the SDK reads OTEL_EXPORTER_OTLP_ENDPOINT itself)."""
+    endpoint is configured (the SDK reads OTEL_EXPORTER_OTLP_ENDPOINT itself).
+
+    Without an exporter nothing is sampled: spans are not recorded (no attributes, no
+    processor), yet each still has ids, so logs carry a trace id and events a traceparent."""
     if isinstance(trace.get_tracer_provider(), TracerProvider):
         return
+    exporting = bool(settings.otel_exporter_otlp_endpoint)
     provider = TracerProvider(
         resource=Resource.create({"service.name": f"taskflow-{settings.service_name}"}),
-        sampler=ParentBased(TraceIdRatioBased(settings.otel_traces_sampler_arg)),
+        sampler=ParentBased(TraceIdRatioBased(settings.otel_traces_sampler_arg))
+        if exporting
+        else ALWAYS_OFF,
     )
     if settings.otel_exporter_otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -39,7 +45,10 @@ def configure_tracing(settings: Settings) -> None:
 
 
 def instrument(app: FastAPI, engine: Engine, settings: Settings) -> None:
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    # No spans per ASGI message (two or three per request): the request's span is enough.
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls="healthz,readyz,metrics", exclude_spans=["receive", "send"]
+    )
     if settings.otel_exporter_otlp_endpoint:
         # A span per SQL statement is worth its cost only when spans are exported.
         SQLAlchemyInstrumentor().instrument(engine=engine)
