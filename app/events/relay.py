@@ -155,6 +155,9 @@ class OutboxRelay:
         self._loop = asyncio.get_running_loop()
         while True:
             delay = self._poll_seconds
+            # Cleared before the round, not after it: a commit during the round sets it again
+            # and gets a round of its own at once instead of waiting for the next poll.
+            self._wake.clear()
             try:
                 if await asyncio.to_thread(self._is_leader):
                     while await self.publish_pending() == self._batch_size:
@@ -190,7 +193,6 @@ class OutboxRelay:
                 logger.exception("outbox relay round failed")
                 self._drop_leadership()  # re-acquired on a fresh connection next round
                 delay = 1.0
-            self._wake.clear()
             if self._failures:
                 # While the broker is away, commits must not cut the backoff short.
                 await asyncio.sleep(delay)
