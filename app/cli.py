@@ -1,6 +1,6 @@
 """The `taskflow` console command: one entry point for every process Taskflow runs."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
@@ -10,6 +10,9 @@ from app.core import migrations
 from app.core.config import Settings
 from app.core.logging import configure_logging
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 cli = typer.Typer(help="Taskflow: tasks, events and an assistant.", no_args_is_help=True)
 
 
@@ -18,6 +21,14 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default: HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: PORT, 8000)")] = None,
     migrate: Annotated[bool, typer.Option(help="Upgrade the schema before serving")] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            envvar="WEB_CONCURRENCY",
+            min=1,
+            help="API processes; more than one needs PostgreSQL and the Kafka or Dapr transport",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API (docs at /docs)."""
     from app.main import create_app
@@ -25,16 +36,40 @@ def serve(
 
     settings = select_transport(Settings()).with_secrets()
     configure_logging(settings.service_name, settings.log_level)
+    if workers > 1 and (
+        settings.database_url.startswith("sqlite") or settings.event_transport == "inprocess"
+    ):
+        # The embedded bus, its consumers and the live-update sockets live in one process,
+        # and SQLite takes one writer at a time: more processes would split them, not scale.
+        raise typer.BadParameter(
+            "more than one worker needs PostgreSQL (DATABASE_URL) and EVENT_TRANSPORT=kafka "
+            "or USE_DAPR=true",
+            param_hint="--workers / WEB_CONCURRENCY",
+        )
     if migrate:
         migrations.upgrade(settings.database_url)
     uvicorn.run(
-        create_app(settings),
+        # uvicorn starts several workers only from an import string; each builds its own app
+        # (engine, relay, producer) from the environment.
+        create_app(settings) if workers == 1 else "app.cli:app_from_environment",
+        factory=workers > 1,
+        workers=workers,
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
         log_config=None,
         access_log=False,
     )
+
+
+def app_from_environment() -> "FastAPI":
+    """The app of one `taskflow serve --workers N` process, configured from the environment."""
+    from app.main import create_app
+    from app.transports import select_transport
+
+    settings = select_transport(Settings()).with_secrets()
+    configure_logging(settings.service_name, settings.log_level)
+    return create_app(settings)
 
 
 @cli.command()

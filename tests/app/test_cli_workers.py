@@ -1,0 +1,16 @@
+"""`taskflow serve --workers N`: refused where more processes would split the embedded bus."""
+
+from typer.testing import CliRunner
+
+from app.cli import cli
+
+
+def test_more_than_one_worker_is_refused_with_sqlite_and_the_embedded_bus() -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["serve", "--no-migrate"],
+        env={"WEB_CONCURRENCY": "2", "DATABASE_URL": "sqlite:///unused.db"},
+    )
+    assert result.exit_code == 2
+    # Rich wraps the message in a box; single words survive the wrapping.
+    assert "PostgreSQL" in result.output and "WEB_CONCURRENCY" in result.output
