@@ -126,6 +126,15 @@ class Http:
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, bytes, float]:
         """Returns status, body and the seconds from sending to the last byte."""
         payload = None if body is None else json.dumps(body).encode()
+        try:
+            return self._send(method, path, payload)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed a connection idle past its keep-alive timeout: reconnect.
+            self._conn().close()
+            self._local.conn = None
+            return self._send(method, path, payload)
+
+    def _send(self, method: str, path: str, payload: bytes | None) -> tuple[int, bytes, float]:
         conn = self._conn()
         started = time.perf_counter()
         conn.request(method, path, body=payload, headers=self.headers)
