@@ -53,6 +53,11 @@ class ChatRequest(SQLModel):
     message: str = Field(min_length=1, max_length=MESSAGE_MAX)
 
 
+class ChatUndoRequest(SQLModel):
+    conversation_id: int
+    count: int = Field(default=1, ge=1, le=20, description="How many of the assistant's turns")
+
+
 class ChatResponse(SQLModel):
     conversation_id: int
     reply: str

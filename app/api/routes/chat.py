@@ -5,10 +5,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from app.api.deps import CorrelationId, PathUser, SessionDep, SettingsDep
 from app.chat import service
 from app.chat.agents.base import Agent
+from app.chat.agents.builtin import BuiltinAgent
 from app.chat.conversations import ConversationStore
 from app.models.conversation import (
     ChatRequest,
     ChatResponse,
+    ChatUndoRequest,
     ConversationPublic,
     MessagePublic,
 )
@@ -49,6 +51,28 @@ def chat(
         store=store,
         agent=agent,
         request=body,
+        correlation_id=correlation_id,
+    )
+
+
+@router.post("/chat/undo", response_model=ChatResponse)
+def undo(
+    *,
+    session: SessionDep,
+    user: PathUser,
+    store: StoreDep,
+    body: ChatUndoRequest,
+    correlation_id: CorrelationId,
+) -> ChatResponse:
+    """Reverses the assistant's last `count` changes in the conversation (the UI's undo
+    button): a turn "undo" answered by the built-in agent, whichever agent made them."""
+    message = "undo" if body.count == 1 else f"undo the last {body.count}"
+    return service.chat(
+        session=session,
+        user=user,
+        store=store,
+        agent=BuiltinAgent(),
+        request=ChatRequest(conversation_id=body.conversation_id, message=message),
         correlation_id=correlation_id,
     )
 

@@ -85,3 +85,19 @@ def test_follow_up_through_the_chat_api(client: TestClient) -> None:
     assert client.post(url, json=body, headers=user.headers).status_code == 200
     tasks = client.get(user.tasks_url, headers=user.headers).json()
     assert [(t["title"], t["priority"]) for t in tasks] == [("buy bread", "P4")]
+
+
+def test_undo_endpoint_reverses_the_last_changes(client: TestClient) -> None:
+    user = signup(client)
+    url = f"/api/{user.id}/chat"
+    first = client.post(url, json={"message": "add buy bread"}, headers=user.headers)
+    conversation = first.json()["conversation_id"]
+    body = {"conversation_id": conversation, "message": "add buy jam"}
+    assert client.post(url, json=body, headers=user.headers).status_code == 200
+    undo = {"conversation_id": conversation, "count": 2}
+    response = client.post(f"{url}/undo", json=undo, headers=user.headers)
+    assert response.status_code == 200, response.text
+    assert [c["name"] for c in response.json()["tool_calls"]] == ["delete_task", "delete_task"]
+    assert client.get(user.tasks_url, headers=user.headers).json() == []
+    missing = {"conversation_id": conversation + 100}
+    assert client.post(f"{url}/undo", json=missing, headers=user.headers).status_code == 404
