@@ -4,7 +4,8 @@
 # kwok (fake nodes whose pods become Running/Ready without a container runtime), plus kwok's
 # own stage definitions (bin/kwok-stages/*.yaml, from its module) that make it do so.
 #
-#   bash scripts/deps/kube.sh        # prints the bin directory on stdout
+#   bash scripts/deps/kube.sh              # prints the bin directory on stdout
+#   bash scripts/deps/kube.sh --installed  # the same if built, else exit 1 (no build)
 #
 # Cache: ${TASKFLOW_CACHE:-$HOME/.cache/taskflow}/kube-<kubernetes version>/bin/
 # Idempotent: exits at once when bin/ holds every binary of the pinned versions (bin/ is
@@ -23,12 +24,14 @@
 #   published twin k8s.io/<name> v0.<minor>.<patch>. The version is stamped with -ldflags
 #   as upstream's hack/lib/version.sh does; without it the server reports v0.0.0-master
 #   and charts with a kubeVersion constraint refuse it.
-# - kwok: `go install sigs.k8s.io/kwok/cmd/kwok@<version>` (its go.mod has no replaces).
-#   Run standalone (not through kwokctl), kwok needs its Stages in --config: the "fast"
+# - kwok: sigs.k8s.io/kwok/cmd/kwok (no replaces; `go install` would do) is built in the same
+#   wrapper module as Kubernetes: kwok v0.8.0 requires the k8s.io/* v0.36.1 libraries that
+#   Kubernetes 1.36.1 publishes, so one module graph compiles them once, not twice (on two
+#   shared cores that halves the cold build). Run standalone (not through kwokctl), kwok needs its Stages in --config: the "fast"
 #   node, pod and volume stages of its module's kustomize/stage/ are copied beside it.
 set -euo pipefail
 
-KUBE_VERSION="1.34.4"
+KUBE_VERSION="1.36.1"
 ETCD_VERSION="3.6.16"
 KWOK_VERSION="0.8.0"
 
@@ -53,6 +56,8 @@ if complete; then
   echo "${bin}"
   exit 0
 fi
+# --installed: only say whether it is built (exit 1 when not); never build.
+[[ "${1:-}" != --installed ]] || exit 1
 
 mkdir -p "${dest}"
 log() { printf '[kube.sh] %s\n' "$*" | tee -a "${dest}/build.log" >&2; }
@@ -109,16 +114,9 @@ MOD
   log "built etcd v${ETCD_VERSION} in $(($(date +%s) - start))s"
 }
 
-build_kwok() {
-  local start kdir f
-  if [[ ! -x "${parts}/kwok" ]]; then
-    start="$(date +%s)"
-    GOBIN="${work}/kwok-bin" nice -n 10 go install -trimpath -ldflags "-s -w" \
-      "sigs.k8s.io/kwok/cmd/kwok@v${KWOK_VERSION}" >&2
-    mv -f "${work}/kwok-bin/kwok" "${parts}/kwok"
-    log "built kwok v${KWOK_VERSION} in $(($(date +%s) - start))s"
-  fi
+copy_kwok_stages() {
   [[ -d "${parts}/kwok-stages" ]] && return 0
+  local kdir f
   kdir="$(gomod_field Dir "$(go mod download -json "sigs.k8s.io/kwok@v${KWOK_VERSION}")")"
   mkdir -p "${work}/kwok-stages"
   for f in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
@@ -132,7 +130,7 @@ build_kwok() {
 
 build_kubernetes() {
   local cmds=(kube-apiserver kube-controller-manager kube-scheduler kubectl) c missing=0
-  for c in "${cmds[@]}"; do [[ -x "${parts}/${c}" ]] || missing=1; done
+  for c in "${cmds[@]}" kwok; do [[ -x "${parts}/${c}" ]] || missing=1; done
   [[ "${missing}" == 0 ]] && return 0
   local start info kmod commit minor w="${work}/kubernetes"
   start="$(date +%s)"
@@ -147,8 +145,10 @@ build_kubernetes() {
   mkdir -p "${w}"
   {
     printf 'module taskflow.local/kubernetes\n\ngo %s\n\n' "$(gomod_go_version "${kmod}")"
-    printf 'require k8s.io/kubernetes v%s\n\n' "${KUBE_VERSION}"
+    printf 'require (\n\tk8s.io/kubernetes v%s\n\tsigs.k8s.io/kwok v%s\n)\n\n' \
+      "${KUBE_VERSION}" "${KWOK_VERSION}"
     for c in "${cmds[@]}"; do printf 'tool k8s.io/kubernetes/cmd/%s\n' "${c}"; done
+    printf 'tool sigs.k8s.io/kwok/cmd/kwok\n' 
     printf '\n'
     # Each `k8s.io/<name> => ./staging/src/k8s.io/<name>` becomes the published module.
     gomod_replaces "${kmod}" | awk -v v="v0.${KUBE_VERSION#*.}" '
@@ -172,14 +172,16 @@ build_kubernetes() {
       log "go build ${c} ($(($(date +%s) - start))s so far)"
       nice -n 10 go build -trimpath -ldflags "${ld}" -o "out/${c}" "k8s.io/kubernetes/cmd/${c}" >&2
     done
+    log "go build kwok ($(($(date +%s) - start))s so far)"
+    nice -n 10 go build -trimpath -ldflags "-s -w" -o out/kwok sigs.k8s.io/kwok/cmd/kwok >&2
   )
   "${w}/out/kube-apiserver" --version >&2
-  for c in "${cmds[@]}"; do mv -f "${w}/out/${c}" "${parts}/${c}"; done
-  log "built ${cmds[*]} v${KUBE_VERSION} in $(($(date +%s) - start))s"
+  for c in "${cmds[@]}" kwok; do mv -f "${w}/out/${c}" "${parts}/${c}"; done
+  log "built ${cmds[*]} v${KUBE_VERSION} and kwok v${KWOK_VERSION} in $(($(date +%s) - start))s"
 }
 
 build_etcd
-build_kwok
+copy_kwok_stages
 build_kubernetes
 
 rm -rf "${dest}/bin.tmp"
