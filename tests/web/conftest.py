@@ -76,7 +76,7 @@ def browser(playwright_driver: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
-    """Makes fresh browser contexts (own sessionStorage), closed after the test."""
+    """Makes fresh browser contexts (own storage: a new context is a new browser profile), closed after the test."""
     contexts: list[BrowserContext] = []
 
     def make(**options: Any) -> BrowserContext:

@@ -210,8 +210,8 @@ def test_error_shown_when_api_rejects_request(page: Page) -> None:
 def test_session_ends_when_token_rejected(page: Page) -> None:
     sign_up(page)
     page.evaluate(
-        "sessionStorage.setItem('taskflow.session', JSON.stringify({...JSON.parse("
-        "sessionStorage.getItem('taskflow.session')), token: 'forged'}))"
+        "localStorage.setItem('taskflow.session', JSON.stringify({...JSON.parse("
+        "localStorage.getItem('taskflow.session')), token: 'forged'}))"
     )
     page.reload()
     expect(page.get_by_role("alert")).to_have_text("Your session has ended. Please log in again.")
@@ -333,3 +333,37 @@ def test_main_screen_saved_when_tasks_and_chat_shown(
     expect(page.locator("#chat-panel")).to_be_hidden()
     for name in ("main.png", "main-phone.png", "assistant-phone.png"):
         assert (artifacts / name).stat().st_size > 10_000
+
+
+def test_session_shared_by_tabs_and_conversation_back_after_log_in(
+    new_context: NewContext, live_server: LiveServer
+) -> None:
+    context = new_context()
+    first = context.new_page()
+    first.goto(live_server.url)
+    account = sign_up(first)
+    add_task(first, "seen in both tabs")
+
+    # A new tab of the same browser is signed in, and a reload keeps the session.
+    second = context.new_page()
+    second.goto(live_server.url)
+    expect(task_item(second, "seen in both tabs")).to_be_visible()
+    second.reload()
+    expect(task_item(second, "seen in both tabs")).to_be_visible()
+
+    if has_chat(live_server):
+        first.get_by_label("Message the assistant").fill("add water the ferns tomorrow")
+        first.keyboard.press("Enter")
+        expect(first.locator("#chat-log .msg-assistant")).to_have_count(1)
+
+    # Logging out in one tab logs out the other; logging in again brings the conversation back.
+    first.get_by_role("button", name="Log out").click()
+    expect(second.get_by_role("form", name="Log in")).to_be_visible()
+    expect(second.get_by_role("status").first).to_have_text("Logged out in another tab.")
+    log_in(first, account)
+    expect(second.get_by_role("heading", name="All tasks")).to_be_visible()
+    if has_chat(live_server):
+        expect(first.locator("#chat-log .msg-user")).to_have_text(
+            ["You: add water the ferns tomorrow"]
+        )
+        expect(first.locator("#chat-log .msg-assistant")).to_have_count(1)

@@ -73,7 +73,7 @@ def task_item(page: Page, title: str) -> Locator:
 
 
 def session_value(page: Page, key: str) -> str:
-    value: str = page.evaluate(f"JSON.parse(sessionStorage.getItem('taskflow.session')).{key}")
+    value: str = page.evaluate(f"JSON.parse(localStorage.getItem('taskflow.session')).{key}")
     return value
 
 

@@ -14,7 +14,7 @@ export function createChat(ctx, { onReply }) {
   let busy = false;
 
   const storageKey = () => `taskflow.conversation.${ctx.user().id}`;
-  const conversationId = () => sessionStorage.getItem(storageKey());
+  const conversationId = () => localStorage.getItem(storageKey());
 
   function append(role, text, toolCalls = []) {
     const who = role === "user" ? "You" : "Assistant";
@@ -58,7 +58,7 @@ export function createChat(ctx, { onReply }) {
       const current = conversationId();
       if (current) body.conversation_id = current;
       const { data } = await ctx.call("POST", `/api/${ctx.user().id}/chat`, { body });
-      if (data?.conversation_id != null) sessionStorage.setItem(storageKey(), String(data.conversation_id));
+      if (data?.conversation_id != null) localStorage.setItem(storageKey(), String(data.conversation_id));
       pending.remove();
       log.removeAttribute("aria-busy");
       append("assistant", String(data?.reply ?? ""), Array.isArray(data?.tool_calls) ? data.tool_calls : []);
@@ -93,7 +93,7 @@ export function createChat(ctx, { onReply }) {
       }
       if (!messages.length) greet();
     } catch {
-      sessionStorage.removeItem(storageKey());
+      localStorage.removeItem(storageKey());
       greet();
     }
   }
@@ -119,7 +119,7 @@ export function createChat(ctx, { onReply }) {
     send(text);
   });
   newButton.addEventListener("click", () => {
-    sessionStorage.removeItem(storageKey());
+    localStorage.removeItem(storageKey());
     log.replaceChildren();
     greet();
     input.focus();

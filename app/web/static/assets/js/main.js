@@ -31,7 +31,7 @@ const announcer = byId("announcer");
 
 function loadSession() {
   try {
-    const value = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "null");
+    const value = JSON.parse(localStorage.getItem(SESSION_KEY) ?? "null");
     return value && typeof value.token === "string" && value.user?.id ? value : null;
   } catch {
     return null;
@@ -153,7 +153,7 @@ function showAuth() {
 
 function startSession(data) {
   session = { token: data.access_token, user: data.user };
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  localStorage.setItem(SESSION_KEY, JSON.stringify(session));
   clearError();
   showApp();
   byId("add-title").focus();
@@ -162,7 +162,7 @@ function startSession(data) {
 function logout() {
   stopLive();
   session = null;
-  sessionStorage.removeItem(SESSION_KEY);
+  localStorage.removeItem(SESSION_KEY);
   tasks.reset();
   views.reset();
   notifications.reset();
@@ -254,6 +254,20 @@ byId("chat-panel").addEventListener("keydown", (event) => {
   if (event.key === "Escape" && document.body.classList.contains("chat-open")) {
     setChatOpen(false);
     byId("chat-open").focus();
+  }
+});
+
+// The session is shared by the browser's tabs (localStorage): logging in or out in one tab
+// does the same in the others.
+window.addEventListener("storage", (event) => {
+  if (event.key !== SESSION_KEY) return;
+  const next = loadSession();
+  if (!next && session) {
+    logout();
+    announce("Logged out in another tab.");
+  } else if (next && !session) {
+    session = next;
+    showApp();
   }
 });
 
