@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -177,3 +179,67 @@ def promql_metrics(expr: str) -> set[str]:
         if not is_call and token.lower() not in _PROMQL_KEYWORDS and not token.startswith("__"):
             names.add(token)
     return names
+
+
+# --------------------------------------------------------------------------- deploy commands
+
+DEPLOY_MODULE = "python -m infra.deploy"
+_DEPLOY_PREFIX = re.compile(r"^\s*(?:uv run(?: --frozen)? )?python -m infra\.deploy\b")
+
+
+@dataclass(frozen=True)
+class DeployStep:
+    """A workflow step that runs `python -m infra.deploy`, with the env it runs under."""
+
+    workflow: str
+    job: str
+    name: str
+    run: str
+    env: dict[str, str]
+
+
+def deploy_steps(path: Path) -> list[DeployStep]:
+    """Every infra.deploy step of a workflow; env = workflow + job + step env (raw values)."""
+    workflow = load_yaml(path)
+    found: list[DeployStep] = []
+    for job_name, job in jobs(workflow).items():
+        for step in job.get("steps", []):
+            run = str(step.get("run", ""))
+            if DEPLOY_MODULE not in run:
+                continue
+            env = {**workflow.get("env", {}), **job.get("env", {}), **step.get("env", {})}
+            found.append(
+                DeployStep(
+                    workflow=path.name,
+                    job=job_name,
+                    name=str(step.get("name", "")),
+                    run=run,
+                    env={str(k): str(v) for k, v in env.items()},
+                )
+            )
+    return found
+
+
+def deploy_command(run: str) -> str:
+    """The one `python -m infra.deploy ...` command of a run script (continuations joined,
+    redirections and pipes after it dropped)."""
+    joined = re.sub(r"\\\n\s*", " ", run)
+    (line,) = [line for line in joined.splitlines() if DEPLOY_MODULE in line]
+    return re.split(r"\s(?:\||2>&1|>)", line, maxsplit=1)[0].strip()
+
+
+def deploy_argv(run: str, env: dict[str, str]) -> list[str]:
+    """The arguments bash hands `python -m infra.deploy` in `run`, given `env`.
+
+    The command is evaluated by bash itself (with `printf` in place of the program), so
+    quoting and `${VAR,,}` expansions come out exactly as on the runner.
+    """
+    command = _DEPLOY_PREFIX.sub(lambda _: "printf '%s\\0'", deploy_command(run), count=1)
+    result = subprocess.run(
+        ["bash", "-c", f"set -u; {command}"],
+        env={"PATH": os.environ.get("PATH", ""), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.split("\0")[:-1]

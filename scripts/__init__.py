@@ -1,0 +1,1 @@
+"""Repository scripts; only scripts/ci is Python."""

@@ -1,0 +1,1 @@
+"""Python helpers the CI workflows run (`python -m scripts.ci.<module>`)."""
