@@ -54,6 +54,9 @@ def serve(
         create_app(settings) if workers == 1 else "app.cli:app_from_environment",
         factory=workers > 1,
         workers=workers,
+        # A worker must report ready within this; importing the app takes several seconds on
+        # a busy node, and uvicorn's 5 s default killed and respawned workers in a loop.
+        timeout_worker_healthcheck=60,
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
