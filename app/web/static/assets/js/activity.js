@@ -142,7 +142,8 @@ export function createDetails(ctx) {
   }
 
   byId("task-dialog-close").addEventListener("click", () => dialog.close());
-  dialog.addEventListener("close", () => opener?.focus());
+  // A live update may have re-rendered the row meanwhile: focus the opener's successor by id.
+  dialog.addEventListener("close", () => ((opener?.id && document.getElementById(opener.id)) || opener)?.focus());
 
   return {
     openTask,

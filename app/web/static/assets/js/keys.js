@@ -62,5 +62,5 @@ export function installShortcuts(tasks) {
   });
   byId("help-button").addEventListener("click", showHelp);
   byId("help-close").addEventListener("click", () => help.close());
-  help.addEventListener("close", () => opener?.focus());
+  help.addEventListener("close", () => ((opener?.id && document.getElementById(opener.id)) || opener)?.focus());
 }
