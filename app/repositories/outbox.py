@@ -18,7 +18,9 @@ def add_messages(*, session: Session, messages: list[dict[str, Any]]) -> None:
     and traceparent."""
     now = utcnow()
     rows = [{**message, "created_at": now, "attempts": 0} for message in messages]
-    session.execute(insert(OutboxMessage).values(rows))
+    # executemany form: its compiled statement is cached (a multi-row `.values([...])` is
+    # compiled on every call); the driver still sends the rows as one batch.
+    session.execute(insert(OutboxMessage), rows)
 
 
 def pending(*, session: Session, limit: int) -> list[OutboxMessage]:
