@@ -255,7 +255,9 @@ def test_recurring_completion_and_reminder_each_happen_once(
     reminded = create_task(api, user, title="ping", due_at=soon, remind_before_minutes=5)
     with consumer_service(settings, "recurring"), consumer_service(settings, "reminders"):
         api.patch(f"{user.tasks_url}/{task['id']}/complete", headers=user.headers)
-        assert api.post("/reminder-check", headers=SCHEDULER).json() == {"fired": 1}
+        # In kafka mode the reminders service also fires on its own timer (issue 16): whoever
+        # comes first fires it, and never twice (one notification, below).
+        assert api.post("/reminder-check", headers=SCHEDULER).json()["fired"] in (0, 1)
         assert api.post("/reminder-check", headers=SCHEDULER).json() == {"fired": 0}
 
         def successors() -> list[Task]:
