@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pulumi import automation as auto
 
@@ -133,11 +133,15 @@ class _Events:
             )
 
 
+def _counts(changes: Mapping[Any, int] | None) -> dict[str, int]:
+    """Change counts keyed by operation name (the SDK keys them by OpType or str)."""
+    return {str(getattr(op, "value", op)): n for op, n in (changes or {}).items()}
+
+
 def execute(request: Request) -> Outcome:
     """Runs the operation; raises auto.CommandError when the CLI fails (its output says why)."""
     stack = open_stack(request)
     events = _Events()
-    common = {"on_output": request.on_output, "on_event": events, "color": "never"}
     with tempfile.TemporaryDirectory(prefix="taskflow-policy-") as tmp:
         packs = [
             str(policy.analyzer_launcher(pack, Path(tmp) / str(i)))
@@ -148,25 +152,34 @@ def execute(request: Request) -> Outcome:
                 diff=request.diff,
                 expect_no_changes=request.expect_no_changes or None,
                 policy_packs=packs or None,
-                **common,
+                on_output=request.on_output,
+                on_event=events,
+                color="never",
             )
-            changes: Mapping[str, int] = {str(k): v for k, v in preview.change_summary.items()}
+            changes: Mapping[str, int] = _counts(preview.change_summary)
             outputs: Mapping[str, object] = {}
         elif request.operation == "up":
             up = stack.up(
                 diff=request.diff,
                 expect_no_changes=request.expect_no_changes or None,
                 policy_packs=packs or None,
-                **common,
+                on_output=request.on_output,
+                on_event=events,
+                color="never",
             )
-            changes = dict(up.summary.resource_changes or {})
+            changes = _counts(up.summary.resource_changes)
             outputs = {k: v.value for k, v in up.outputs.items()}
         elif request.operation == "destroy":
-            destroyed = stack.destroy(**common)
-            changes, outputs = dict(destroyed.summary.resource_changes or {}), {}
+            destroyed = stack.destroy(on_output=request.on_output, on_event=events, color="never")
+            changes, outputs = _counts(destroyed.summary.resource_changes), {}
         else:
-            refreshed = stack.refresh(expect_no_changes=request.expect_no_changes or None, **common)
-            changes, outputs = dict(refreshed.summary.resource_changes or {}), {}
+            refreshed = stack.refresh(
+                expect_no_changes=request.expect_no_changes or None,
+                on_output=request.on_output,
+                on_event=events,
+                color="never",
+            )
+            changes, outputs = _counts(refreshed.summary.resource_changes), {}
     return Outcome(
         changes=changes, steps=events.steps, violations=events.violations, outputs=outputs
     )
