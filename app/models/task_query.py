@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.models.bounds import INT32_MAX
 from app.models.task import DUE_AT_DOC, Priority, _clean_priority
 
 SORT_FIELDS = ("priority", "due_at", "created_at", "updated_at", "title")
@@ -73,7 +74,7 @@ class TaskQuery(BaseModel):
         "created_at, updated_at, title. Default -created_at (relevance first when q is given "
         "on PostgreSQL).",
     )
-    offset: int = Field(default=0, ge=0, description="Tasks to skip (paging).")
+    offset: int = Field(default=0, ge=0, le=INT32_MAX, description="Tasks to skip (paging).")
     limit: int = Field(default=50, ge=1, le=LIMIT_MAX, description="Page size.")
 
     @field_validator("priority", mode="before")

@@ -12,12 +12,7 @@ from tests.utils.users import create_task, signup
 HUGE = [2**31, 2**63, -(2**63) - 1]
 NUL = "bad\x00value"
 
-BIG_INT_XFAIL = pytest.mark.xfail(
-    strict=True, reason="issue 16: task ids and the listing offset are not bounded yet (500)"
-)
 
-
-@BIG_INT_XFAIL
 @pytest.mark.parametrize("number", HUGE)
 def test_out_of_range_path_ids_are_422(client: TestClient, number: int) -> None:
     user = signup(client)
@@ -38,7 +33,6 @@ def test_out_of_range_path_ids_are_422(client: TestClient, number: int) -> None:
         assert response.status_code == 422, f"{method} {url}: {response.status_code}"
 
 
-@BIG_INT_XFAIL
 @pytest.mark.parametrize("number", HUGE)
 def test_out_of_range_query_integers_are_422(client: TestClient, number: int) -> None:
     user = signup(client)

@@ -1,13 +1,17 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Path, Query, Response, status
 
 from app.api.deps import CorrelationId, PathUser, SessionDep
+from app.models.bounds import INT32_MAX, INT32_MIN
 from app.models.task import CompletionUpdate, TaskCreate, TaskPublic, TaskReplace, TaskUpdate
 from app.models.task_query import TaskQuery
 from app.services import tasks
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"])
+
+# Bounded to the column, so a huge id is a 422 rather than a database error.
+TaskId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 
 
 @router.get("", response_model=list[TaskPublic])
@@ -30,7 +34,7 @@ def create_task(
 
 
 @router.get("/{task_id}", response_model=TaskPublic)
-def read_task(*, session: SessionDep, user: PathUser, task_id: int) -> TaskPublic:
+def read_task(*, session: SessionDep, user: PathUser, task_id: TaskId) -> TaskPublic:
     return tasks.get_task(session=session, user=user, task_id=task_id)
 
 
@@ -39,7 +43,7 @@ def replace_task(
     *,
     session: SessionDep,
     user: PathUser,
-    task_id: int,
+    task_id: TaskId,
     body: TaskReplace,
     correlation_id: CorrelationId,
 ) -> TaskPublic:
@@ -54,7 +58,7 @@ def update_task(
     *,
     session: SessionDep,
     user: PathUser,
-    task_id: int,
+    task_id: TaskId,
     body: TaskUpdate,
     correlation_id: CorrelationId,
 ) -> TaskPublic:
@@ -69,7 +73,7 @@ def complete_task(
     *,
     session: SessionDep,
     user: PathUser,
-    task_id: int,
+    task_id: TaskId,
     correlation_id: CorrelationId,
     body: Annotated[CompletionUpdate | None, Body()] = None,
 ) -> TaskPublic:
@@ -85,7 +89,7 @@ def complete_task(
 
 @router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_task(
-    *, session: SessionDep, user: PathUser, task_id: int, correlation_id: CorrelationId
+    *, session: SessionDep, user: PathUser, task_id: TaskId, correlation_id: CorrelationId
 ) -> Response:
     tasks.delete_task(session=session, user=user, task_id=task_id, correlation_id=correlation_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
