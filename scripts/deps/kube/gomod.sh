@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for scripts/deps/*.sh that build binaries from Go modules through wrapper modules.
 # Sourced, not run.
 
