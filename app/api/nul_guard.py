@@ -66,8 +66,10 @@ class NulGuardMiddleware:
                 if found is not None:
                     where = ("body", *found)
 
+            downstream = receive  # the server's own receive, once the body is replayed
+
             async def replay() -> Message:
-                return messages.pop(0) if messages else await receive()
+                return messages.pop(0) if messages else await downstream()
 
             receive = replay
         if where is None:
