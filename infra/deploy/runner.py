@@ -147,8 +147,10 @@ def execute(request: Request) -> Outcome:
             str(policy.analyzer_launcher(pack, Path(tmp) / str(i)))
             for i, pack in enumerate(request.policy_packs)
         ]
-        if request.operation == "preview":
-            preview = stack.preview(
+        if request.operation in ("preview", "up"):
+            # Both take the same options; only up has outputs.
+            run = stack.preview if request.operation == "preview" else stack.up
+            result = run(
                 diff=request.diff,
                 expect_no_changes=request.expect_no_changes or None,
                 policy_packs=packs or None,
@@ -156,19 +158,12 @@ def execute(request: Request) -> Outcome:
                 on_event=events,
                 color="never",
             )
-            changes: Mapping[str, int] = _counts(preview.change_summary)
             outputs: Mapping[str, object] = {}
-        elif request.operation == "up":
-            up = stack.up(
-                diff=request.diff,
-                expect_no_changes=request.expect_no_changes or None,
-                policy_packs=packs or None,
-                on_output=request.on_output,
-                on_event=events,
-                color="never",
-            )
-            changes = _counts(up.summary.resource_changes)
-            outputs = {k: v.value for k, v in up.outputs.items()}
+            if isinstance(result, auto.UpResult):
+                changes: Mapping[str, int] = _counts(result.summary.resource_changes)
+                outputs = {k: v.value for k, v in result.outputs.items()}
+            else:
+                changes = _counts(result.change_summary)
         elif request.operation == "destroy":
             destroyed = stack.destroy(on_output=request.on_output, on_event=events, color="never")
             changes, outputs = _counts(destroyed.summary.resource_changes), {}
