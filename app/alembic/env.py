@@ -26,15 +26,26 @@ def run_migrations_online() -> None:
     assert url, "sqlalchemy.url must be set by app.core.migrations"
     engine = make_engine(url)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a table by dropping it: with foreign keys on, that
+            # drop would cascade to the rows that point at it. SQLite's documented recipe for
+            # a rebuild: keys off outside the transaction, checked again at the end.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
             compare_type=True,
             include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
     engine.dispose()
 
 

@@ -149,6 +149,8 @@ class Task(SQLModel, table=True):
         Index("ix_tasks_user_priority_due", "user_id", "priority", "due_at"),
         Index("ix_tasks_user_completed_created", "user_id", "completed", "created_at"),
         Index("ix_tasks_reminder_due", "reminder_sent", "remind_at"),
+        # SQLite would hand a deleted task's id to the next task (migration 0007).
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,13 +1,16 @@
 """The schema history is reversible, and downgrading one step keeps existing rows."""
 
 import uuid
+from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import Engine
 
 from app.core import migrations
+from app.core.db import make_engine
 from tests.services.postgres import PostgresServer
 
 
@@ -71,3 +74,58 @@ def test_models_match_migrations(empty_postgres_url: str) -> None:
 def test_history_is_linear() -> None:
     script = ScriptDirectory.from_config(migrations.alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1
+
+
+def _task_links(engine: Engine) -> tuple[list[tuple[int, int | None]], list[tuple[int, int]]]:
+    with engine.connect() as conn:
+        tasks = conn.execute(text("SELECT id, previous_occurrence_id FROM tasks ORDER BY id"))
+        links = conn.execute(text("SELECT task_id, tag_id FROM task_tags ORDER BY task_id"))
+        return [(r[0], r[1]) for r in tasks], [(r[0], r[1]) for r in links]
+
+
+def test_sqlite_task_ids_rebuild_keeps_rows_and_links(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'taskflow.db'}"
+    migrations.upgrade(url, "0006")
+    engine = make_engine(url)  # foreign keys on, as the app runs
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, email, name, timezone, password_hash, failed_logins,"
+                " created_at) VALUES ('u1', 'a@example.com', 'A', 'UTC', 'x', 0, '2026-01-01')"
+            )
+        )
+        for task_id, previous in ((1, None), (2, 1)):
+            conn.execute(
+                text(
+                    "INSERT INTO tasks (id, user_id, title, description, completed, priority,"
+                    " reminder_sent, previous_occurrence_id, created_at, updated_at) VALUES"
+                    " (:id, 'u1', 't', '', 0, 'P4', 0, :prev, '2026-01-01', '2026-01-01')"
+                ),
+                {"id": task_id, "prev": previous},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO tags (id, user_id, name, name_key, created_at)"
+                " VALUES (1, 'u1', 'home', 'home', '2026-01-01')"
+            )
+        )
+        conn.execute(text("INSERT INTO task_tags (task_id, tag_id) VALUES (1, 1), (2, 1)"))
+    before = _task_links(engine)
+
+    migrations.upgrade(url)
+    # The rebuild drops the old table: its rows that others point at must survive that.
+    assert _task_links(engine) == before
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM tasks WHERE id = 2"))
+        conn.execute(
+            text(
+                "INSERT INTO tasks (user_id, title, description, completed, priority,"
+                " reminder_sent, created_at, updated_at)"
+                " VALUES ('u1', 'next', '', 0, 'P4', 0, '2026-01-01', '2026-01-01')"
+            )
+        )
+        assert conn.execute(text("SELECT max(id) FROM tasks")).scalar_one() == 3
+
+    migrations.downgrade(url, "-1")
+    assert _task_links(engine) == ([(1, None), (3, None)], [(1, 1)])
+    engine.dispose()

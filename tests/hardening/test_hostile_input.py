@@ -78,13 +78,7 @@ def test_nul_in_sign_up_or_log_in_is_422(client: TestClient) -> None:
     assert response.status_code == 422
 
 
-def test_deleted_task_id_is_never_reused(
-    client: TestClient, database_url: str, request: pytest.FixtureRequest
-) -> None:
-    if database_url.startswith("sqlite"):
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="issue 16: SQLite reuses a deleted task's id")
-        )
+def test_deleted_task_id_is_never_reused(client: TestClient) -> None:
     user = signup(client)
     first = create_task(client, user, title="first")
     last = create_task(client, user, title="last")
