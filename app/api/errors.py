@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from app.services.errors import (
     Conflict,
@@ -26,6 +28,33 @@ _STATUS: dict[type[ServiceError], int] = {
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
     TooManyAttempts: status.HTTP_429_TOO_MANY_REQUESTS,
 }
+
+
+class ErrorBody(BaseModel):
+    """Every error but a schema violation: what went wrong, in words."""
+
+    detail: str
+    message: str
+
+
+class InputErrorBody(ErrorBody):
+    """A 422 from a rule that needs context (a due time the user's clocks skip)."""
+
+    field: str
+
+
+class FieldError(BaseModel):
+    field: str
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorBody(BaseModel):
+    """A 422 from the schema: each field's problem, and all of them in one message."""
+
+    detail: list[FieldError]
+    message: str
 
 
 def _field(loc: tuple[int | str, ...]) -> str:
@@ -71,6 +100,16 @@ async def _service_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=code, content=content, headers=headers)
 
 
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    # The one error shape (ErrorBody) for FastAPI's and Starlette's own 400/401/403/404/405.
+    assert isinstance(exc, HTTPException)
+    return JSONResponse(
+        status_code=exc.status_code,
+        content={"detail": exc.detail, "message": exc.detail},
+        headers=exc.headers,
+    )
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=exc)
     return JSONResponse(
@@ -82,4 +121,5 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,8 +1,9 @@
 from fastapi import APIRouter
 
+from app.api.responses import INVALID
 from app.api.routes import activity, auth, chat, health, ops, profile, tags, tasks, updates
 
-api_router = APIRouter()
+api_router = APIRouter(responses=INVALID)
 api_router.include_router(health.router)
 api_router.include_router(auth.router)
 api_router.include_router(profile.router)

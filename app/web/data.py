@@ -19,13 +19,15 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
 
 from app.api.deps import PathUser, SessionDep
+from app.api.responses import INVALID, USER_SCOPED
 from app.chat.parsing.quick_add import parse_quick_add
+from app.domain.timezones import parse_timezone
 from app.models.task import TaskCreate, TaskPublic
 from app.models.task_query import LIMIT_MAX, TaskQuery
 from app.services import activity, tasks
 from app.services.errors import InvalidInput
 
-router = APIRouter(prefix="/api/{user_id}", tags=["data"])
+router = APIRouter(prefix="/api/{user_id}", tags=["data"], responses=INVALID | USER_SCOPED)
 COLUMNS = [
     "TYPE",
     "CONTENT",
@@ -44,6 +46,22 @@ COLUMNS = [
 ]
 IMPORT_MAX_BYTES = 2_000_000
 IMPORT_MAX_TASKS = 2_000
+# What the import reads, for the OpenAPI document: UTF-8 CSV text whose header row has a
+# CONTENT column (a file without one is refused with 422).
+IMPORT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {
+                "schema": {
+                    "type": "string",
+                    "maxLength": IMPORT_MAX_BYTES // 4,  # 4 bytes per character at most
+                    "pattern": r"^\ufeff?([^\",\r\n]*,)*CONTENT(,[^\r\n]*)?([\r\n][\s\S]*)?$",
+                }
+            }
+        },
+    }
+}
 
 
 class ImportResult(BaseModel):
@@ -170,7 +188,7 @@ def _task_from_row(row: dict[str, str], user: PathUser) -> tuple[TaskCreate, boo
         minutes = (row.get("REMIND_BEFORE_MINUTES") or "").strip()
         fields["remind_before_minutes"] = int(minutes) if minutes.isdigit() else None
     elif (row.get("DATE") or "").strip():
-        zone = ZoneInfo((row.get("TIMEZONE") or "").strip() or user.timezone)
+        zone = parse_timezone((row.get("TIMEZONE") or "").strip() or user.timezone)
         reading = parse_quick_add(row["DATE"].strip(), now=datetime.now(UTC), tz=zone)
         if reading.due is None:
             raise ValueError(f"date {row['DATE'].strip()!r} not understood")
@@ -183,7 +201,7 @@ def _task_from_row(row: dict[str, str], user: PathUser) -> tuple[TaskCreate, boo
     return TaskCreate.model_validate(fields), completed
 
 
-@router.post("/import/todoist", response_model=ImportResult)
+@router.post("/import/todoist", response_model=ImportResult, openapi_extra=IMPORT_BODY)
 async def import_todoist(*, request: Request, session: SessionDep, user: PathUser) -> ImportResult:
     """Reads a Todoist CSV export (or Taskflow's own CSV) sent as the body (text/csv): task
     rows become tasks (title, notes, priority, @labels as tags, due date, repeat); sections,

@@ -11,10 +11,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, field_validator
 
 from app.api.deps import PathUser
+from app.api.responses import INVALID, USER_SCOPED, body_route
 from app.chat.parsing.quick_add import QuickAdd, parse_quick_add
 from app.models.task import TITLE_MAX
 
-router = APIRouter(prefix="/api/{user_id}", tags=["tasks"])
+router = APIRouter(prefix="/api/{user_id}", tags=["tasks"], responses=INVALID | USER_SCOPED)
 
 
 class QuickAddRequest(BaseModel):
@@ -28,7 +29,7 @@ class QuickAddRequest(BaseModel):
         return value
 
 
-@router.post("/quick-add", response_model=QuickAdd)
+@router.post("/quick-add", response_model=QuickAdd, responses=body_route())
 def read_quick_add(*, user: PathUser, body: QuickAddRequest) -> QuickAdd:
     """The title, due date, priority, tags, repeat rule and reminder read from one line, with
     the spans understood (`tokens`, character offsets and a label each). Nothing is saved."""

@@ -3,12 +3,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import PathUser, SessionDep
+from app.api.responses import NOT_FOUND, USER_SCOPED
 from app.models.activity import ActivityPublic
 from app.models.bounds import INT32_MAX, INT32_MIN
 from app.models.notification import NotificationPublic
 from app.services import activity
 
-router = APIRouter(prefix="/api/{user_id}", tags=["activity"])
+router = APIRouter(prefix="/api/{user_id}", tags=["activity"], responses=USER_SCOPED)
 Offset = Annotated[int, Query(ge=0, le=INT32_MAX)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 TaskId = Annotated[int | None, Query(ge=INT32_MIN, le=INT32_MAX)]
@@ -51,7 +52,9 @@ def list_notifications(
     return items
 
 
-@router.post("/notifications/{notification_id}/read", response_model=NotificationPublic)
+@router.post(
+    "/notifications/{notification_id}/read", response_model=NotificationPublic, responses=NOT_FOUND
+)
 def mark_read(
     *, session: SessionDep, user: PathUser, notification_id: NotificationId
 ) -> NotificationPublic:

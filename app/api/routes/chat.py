@@ -1,12 +1,14 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from app.api.deps import CorrelationId, PathUser, SessionDep, SettingsDep
+from app.api.responses import NOT_FOUND, USER_SCOPED, body_route
 from app.chat import service
 from app.chat.agents.base import Agent
 from app.chat.agents.builtin import BuiltinAgent
 from app.chat.conversations import ConversationStore
+from app.models.bounds import INT32_MAX, INT32_MIN
 from app.models.conversation import (
     ChatRequest,
     ChatResponse,
@@ -17,7 +19,8 @@ from app.models.conversation import (
 from app.services.errors import NotFound
 from app.transports import Transport
 
-router = APIRouter(prefix="/api/{user_id}", tags=["chat"])
+router = APIRouter(prefix="/api/{user_id}", tags=["chat"], responses=USER_SCOPED)
+ConversationId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 
 
 def get_conversation_store(request: Request, session: SessionDep) -> ConversationStore:
@@ -34,7 +37,7 @@ StoreDep = Annotated[ConversationStore, Depends(get_conversation_store)]
 AgentDep = Annotated[Agent, Depends(get_agent)]
 
 
-@router.post("/chat", response_model=ChatResponse)
+@router.post("/chat", response_model=ChatResponse, responses=body_route(NOT_FOUND))
 def chat(
     *,
     session: SessionDep,
@@ -55,7 +58,7 @@ def chat(
     )
 
 
-@router.post("/chat/undo", response_model=ChatResponse)
+@router.post("/chat/undo", response_model=ChatResponse, responses=body_route(NOT_FOUND))
 def undo(
     *,
     session: SessionDep,
@@ -82,7 +85,7 @@ def list_conversations(
     *,
     user: PathUser,
     store: StoreDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> list[ConversationPublic]:
     """The user's conversations, most recently active first."""
@@ -92,8 +95,14 @@ def list_conversations(
     ]
 
 
-@router.get("/conversations/{conversation_id}/messages", response_model=list[MessagePublic])
-def list_messages(*, user: PathUser, store: StoreDep, conversation_id: int) -> list[MessagePublic]:
+@router.get(
+    "/conversations/{conversation_id}/messages",
+    response_model=list[MessagePublic],
+    responses=NOT_FOUND,
+)
+def list_messages(
+    *, user: PathUser, store: StoreDep, conversation_id: ConversationId
+) -> list[MessagePublic]:
     if store.get(user_id=user.id, conversation_id=conversation_id) is None:
         raise NotFound(f"conversation {conversation_id} not found")
     return [

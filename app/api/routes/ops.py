@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from app.api.deps import SessionDep, SettingsDep
+from app.api.responses import AUTHENTICATED
 from app.contracts import METRICS_ROUTE, REMINDER_CHECK_ROUTE
 from app.services.reminders import fire_due_reminders
 
@@ -31,7 +32,7 @@ async def _dapr_caller(
 @router.post(
     REMINDER_CHECK_ROUTE,
     dependencies=[Depends(_dapr_caller)],
-    responses={401: {"description": "Not called by the scheduler (dapr-api-token)"}},
+    responses={401: AUTHENTICATED[401] | {"description": "Not the scheduler (dapr-api-token)"}},
 )
 def reminder_check(session: SessionDep) -> dict[str, int]:
     """Fires due reminders once; Dapr's `reminder-check` cron binding calls this every minute."""

@@ -3,15 +3,18 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path, Query, Response, status
 
 from app.api.deps import CorrelationId, PathUser, SessionDep
+from app.api.responses import NOT_FOUND, USER_SCOPED, body_route, conflict
 from app.models.bounds import INT32_MAX, INT32_MIN
 from app.models.task import CompletionUpdate, TaskCreate, TaskPublic, TaskReplace, TaskUpdate
 from app.models.task_query import TaskQuery
 from app.services import tasks
 
-router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"])
+router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=USER_SCOPED)
 
 # Bounded to the column, so a huge id is a 422 rather than a database error.
 TaskId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
+# A patch that leaves a recurring task without a due date conflicts with the stored task.
+RECURRING_NEEDS_DUE = conflict("The task would repeat without a due date")
 
 
 @router.get("", response_model=list[TaskPublic])
@@ -26,19 +29,21 @@ def list_tasks(
     return page.tasks
 
 
-@router.post("", response_model=TaskPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "", response_model=TaskPublic, status_code=status.HTTP_201_CREATED, responses=body_route()
+)
 def create_task(
     *, session: SessionDep, user: PathUser, body: TaskCreate, correlation_id: CorrelationId
 ) -> TaskPublic:
     return tasks.create_task(session=session, user=user, data=body, correlation_id=correlation_id)
 
 
-@router.get("/{task_id}", response_model=TaskPublic)
+@router.get("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND)
 def read_task(*, session: SessionDep, user: PathUser, task_id: TaskId) -> TaskPublic:
     return tasks.get_task(session=session, user=user, task_id=task_id)
 
 
-@router.put("/{task_id}", response_model=TaskPublic)
+@router.put("/{task_id}", response_model=TaskPublic, responses=body_route(NOT_FOUND))
 def replace_task(
     *,
     session: SessionDep,
@@ -53,7 +58,9 @@ def replace_task(
     )
 
 
-@router.patch("/{task_id}", response_model=TaskPublic)
+@router.patch(
+    "/{task_id}", response_model=TaskPublic, responses=body_route(NOT_FOUND, RECURRING_NEEDS_DUE)
+)
 def update_task(
     *,
     session: SessionDep,
@@ -68,7 +75,7 @@ def update_task(
     )
 
 
-@router.patch("/{task_id}/complete", response_model=TaskPublic)
+@router.patch("/{task_id}/complete", response_model=TaskPublic, responses=body_route(NOT_FOUND))
 def complete_task(
     *,
     session: SessionDep,
@@ -87,7 +94,7 @@ def complete_task(
     )
 
 
-@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
 def delete_task(
     *, session: SessionDep, user: PathUser, task_id: TaskId, correlation_id: CorrelationId
 ) -> Response:
