@@ -1,6 +1,7 @@
 """The reusable consumer: de-duplication, retries, dead letters, metrics.
 
-Transports hand it messages and commit offsets only after `handle` returns. It raises only
+Transports hand it a poll's messages (`handle_batch`: one worker-thread hop and one transaction
+for the lot) or one message (`handle`) and commit offsets only after it returns. It raises only
 TransientError (the database or broker is away): the transport hands the message again later.
 A message is parked only when it fails for a reason of its own.
 """
@@ -12,12 +13,12 @@ import logging
 import traceback
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import anyio.to_thread
 from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session
@@ -67,26 +68,32 @@ def _infrastructure() -> Iterator[None]:
 class Handler(Protocol):
     """What a consumer does with one event, in a worker thread, in the session it is given;
     the message's correlation id is in `correlation_id_var`. Returns what Dapr's subscribers
-    return: SUCCESS, RETRY (raising counts as RETRY) or DROP."""
+    return: SUCCESS, RETRY (raising counts as RETRY) or DROP.
+
+    It does not commit: the Consumer commits its effects together with the event's processed
+    id, a whole batch in one transaction. One that rolls back (and so drops the effects of the
+    events before it) makes its batch start over with one transaction per message."""
 
     def __call__(self, event: DomainEvent, *, session: Session) -> Status: ...
 
 
-@dataclass
-class _Batch:
-    """One poll's worth of messages: duplicates looked up and processed ids recorded once."""
-
-    known: set[str]
-    done: list[str]
+class _RetryAsked(Exception):
+    """A handler answered RETRY: nothing of its batch is kept."""
 
 
-def _peek_event_id(message: Message) -> str | None:
+class _RolledBack(Exception):
+    """A handler rolled the shared transaction back, and with it earlier handlers' effects."""
+
+
+@contextlib.contextmanager
+def _message_context(message: Message) -> Iterator[None]:
+    """The message's correlation id and a consumer span in its trace, for what runs inside."""
+    correlation = correlation_id_var.set(message.headers.get(HEADER_CORRELATION_ID))
     try:
-        envelope = json.loads(message.value)
-        data = envelope.get("data", envelope)
-        return str(data["event_id"])
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None
+        with span_from_headers(f"consume {message.topic}", message.headers, SpanKind.CONSUMER):
+            yield
+    finally:
+        correlation_id_var.reset(correlation)
 
 
 class BoundedWindow:
@@ -135,44 +142,119 @@ class Consumer:
         # sockets), so only the in-memory window de-duplicates, never the shared table.
         self.broadcast = broadcast
 
-    def _already_processed(self, event_id: str) -> bool:
+    def _apply(self, batch: list[tuple[Message, DomainEvent]]) -> list[Outcome]:
+        """In a worker thread, one transaction: the duplicate lookup, each handler in order,
+        the processed ids, one commit. Raises what a handler raises, _RetryAsked or
+        _RolledBack; nothing of the batch is kept then."""
         with Session(self._engine) as session:
-            return processed_events.is_processed(
-                session=session, consumer=self.name, event_id=event_id
+            rollbacks: list[Session] = []
+            event.listen(session, "after_rollback", rollbacks.append)
+            done = (
+                set()
+                if self.broadcast
+                else processed_events.processed_among(
+                    session=session,
+                    consumer=self.name,
+                    event_ids=[str(e.event_id) for _, e in batch],
+                )
             )
-
-    def _record_processed(self, event_id: str) -> None:
-        self._record_many([event_id])
-
-    def _processed_among(self, event_ids: list[str]) -> set[str]:
-        with Session(self._engine) as session:
-            return processed_events.processed_among(
-                session=session, consumer=self.name, event_ids=event_ids
-            )
-
-    def _record_many(self, event_ids: list[str]) -> None:
-        with Session(self._engine) as session:
-            processed_events.record_processed(
-                session=session, consumer=self.name, event_ids=event_ids
-            )
-
-    def _run_handler(self, event: DomainEvent) -> Status:
-        with Session(self._engine) as session:
-            return self._handler(event, session=session)
+            outcomes: list[Outcome] = []
+            fresh: list[str] = []
+            for message, domain_event in batch:
+                event_id = str(domain_event.event_id)
+                if event_id in done:
+                    outcomes.append("duplicate")
+                    continue
+                with _message_context(message):
+                    status = self._handler(domain_event, session=session)
+                if status == "RETRY":
+                    raise _RetryAsked("handler asked to retry")
+                if status == "DROP":
+                    logger.info("handler dropped event %s", event_id, extra={"consumer": self.name})
+                    outcomes.append("skipped")
+                    continue
+                done.add(event_id)
+                fresh.append(event_id)
+                outcomes.append("success")
+            if rollbacks:
+                raise _RolledBack("a handler rolled back the batch's transaction")
+            if fresh and not self.broadcast:
+                processed_events.record_processed(
+                    session=session, consumer=self.name, event_ids=fresh
+                )
+            session.commit()
+        return outcomes
 
     async def handle_batch(self, messages: list[Message]) -> list[Outcome]:
-        """Handles a poll's messages in order with one duplicate lookup and one record write,
-        instead of two small transactions per message."""
-        if self.broadcast:
-            return [await self.handle(message) for message in messages]
-        ids = [i for i in map(_peek_event_id, messages) if i is not None]
-        with _infrastructure():
-            batch = _Batch(known=await asyncio.to_thread(self._processed_among, ids), done=[])
-        outcomes = [await self.handle(message, batch) for message in messages]
-        if batch.done:
-            with _infrastructure():
-                await asyncio.to_thread(self._record_many, batch.done)
-        return outcomes
+        """Handles a poll's messages in order in one worker-thread hop and one transaction.
+
+        If a handler fails or asks to retry, that transaction is dropped and each message is
+        handled on its own (retries, then the dead letter), so a poison message costs the
+        others nothing. An outage raises TransientError: nothing is kept, the transport
+        hands the batch again."""
+        outcomes: dict[int, Outcome] = {}
+        todo: list[tuple[int, Message, DomainEvent]] = []
+        for i, message in enumerate(messages):
+            parsed = await self._parse(message)
+            if isinstance(parsed, str):
+                outcomes[i] = parsed
+            elif str(parsed.event_id) in self._seen:
+                outcomes[i] = "duplicate"
+            else:
+                todo.append((i, message, parsed))
+        if todo:
+            try:
+                with _infrastructure():
+                    applied = await anyio.to_thread.run_sync(
+                        self._apply, [(m, e) for _, m, e in todo]
+                    )
+            except TransientError:
+                raise
+            except Exception as exc:
+                logger.warning(
+                    "batch of %d failed (%s: %s); handling its messages one by one",
+                    len(todo),
+                    type(exc).__name__,
+                    exc,
+                    extra={"consumer": self.name},
+                )
+                applied = [await self._attempts(m, e) for _, m, e in todo]
+            for (i, _, domain_event), outcome in zip(todo, applied, strict=True):
+                outcomes[i] = outcome
+                if outcome in ("success", "duplicate"):
+                    self._seen.add(str(domain_event.event_id))
+        final = [outcomes[i] for i in range(len(messages))]
+        for message, outcome in zip(messages, final, strict=True):
+            self._report(message, outcome)
+        return final
+
+    async def handle(self, message: Message) -> Outcome:
+        """One message on its own (Dapr delivers one per request): one transaction per
+        attempt, holding the handler's effects and the processed id."""
+        parsed = await self._parse(message)
+        if isinstance(parsed, str):
+            outcome: Outcome = parsed
+        elif str(parsed.event_id) in self._seen:
+            outcome = "duplicate"
+        else:
+            outcome = await self._attempts(message, parsed)
+            if outcome in ("success", "duplicate"):
+                self._seen.add(str(parsed.event_id))
+        self._report(message, outcome)
+        return outcome
+
+    def _report(self, message: Message, outcome: Outcome) -> None:
+        logger.info(
+            "event handled",
+            extra={
+                "consumer": self.name,
+                "topic": message.topic,
+                "outcome": outcome,
+                "event_id": message.headers.get(HEADER_EVENT_ID),
+                "correlation_id": message.headers.get(HEADER_CORRELATION_ID),
+            },
+        )
+        EVENTS_CONSUMED.labels(service=self.name, topic=message.topic, outcome=outcome).inc()
 
     async def _park(
         self, message: Message, error: str, trace: str, attempts: int, event_id: str | None = None
@@ -204,31 +286,13 @@ class Consumer:
         )
         return "dlq"
 
-    async def handle(self, message: Message, batch: _Batch | None = None) -> Outcome:
-        correlation = correlation_id_var.set(message.headers.get(HEADER_CORRELATION_ID))
-        try:
-            with span_from_headers(f"consume {message.topic}", message.headers, SpanKind.CONSUMER):
-                outcome = await self._handle(message, batch)
-                logger.info(
-                    "event handled",
-                    extra={
-                        "consumer": self.name,
-                        "topic": message.topic,
-                        "outcome": outcome,
-                        "event_id": message.headers.get(HEADER_EVENT_ID),
-                    },
-                )
-        finally:
-            correlation_id_var.reset(correlation)
-        EVENTS_CONSUMED.labels(service=self.name, topic=message.topic, outcome=outcome).inc()
-        return outcome
-
-    async def _handle(self, message: Message, batch: _Batch | None) -> Outcome:
+    async def _parse(self, message: Message) -> DomainEvent | Outcome:
+        """The event, or what became of a message that holds none (skipped or parked)."""
         try:
             envelope = json.loads(message.value)
             if not isinstance(envelope, dict):
                 raise ValueError("message is not a JSON object")
-            event = parse_event(message.topic, envelope)
+            return parse_event(message.topic, envelope)
         except UnknownSchemaVersion as exc:
             logger.warning(
                 "skipping event: %s", exc, extra={"consumer": self.name, "topic": message.topic}
@@ -238,40 +302,24 @@ class Consumer:
             # A malformed message fails the same way every time: no retries.
             return await self._park(message, f"invalid event: {exc}", traceback.format_exc(), 1)
 
-        event_id = str(event.event_id)
-        if event_id in self._seen or (
-            event_id in batch.known
-            if batch is not None
-            else not self.broadcast and await asyncio.to_thread(self._already_processed, event_id)
-        ):
-            self._seen.add(event_id)
-            return "duplicate"
-
+    async def _attempts(self, message: Message, domain_event: DomainEvent) -> Outcome:
+        """Up to max_attempts transactions with backoff, then the dead letter."""
         error, trace = "handler asked to retry", ""
         for attempt in range(1, self._max_attempts + 1):
             try:
-                status = await anyio.to_thread.run_sync(self._run_handler, event)
+                [outcome] = await anyio.to_thread.run_sync(self._apply, [(message, domain_event)])
+                return outcome
+            except _RetryAsked:
+                error, trace = "handler asked to retry", ""
             except Exception as exc:
                 if is_transient(exc):
                     raise TransientError(f"{type(exc).__name__}: {exc}") from exc
-                status, error, trace = (
-                    "RETRY",
-                    f"{type(exc).__name__}: {exc}",
-                    traceback.format_exc(),
-                )
+                error, trace = f"{type(exc).__name__}: {exc}", traceback.format_exc()
                 logger.warning(
                     "handler failed (attempt %d): %s", attempt, error, extra={"consumer": self.name}
                 )
-            if status == "SUCCESS":
-                if batch is not None:
-                    batch.done.append(event_id)
-                elif not self.broadcast:
-                    await asyncio.to_thread(self._record_processed, event_id)
-                self._seen.add(event_id)
-                return "success"
-            if status == "DROP":
-                logger.info("handler dropped event %s", event_id, extra={"consumer": self.name})
-                return "skipped"
             if attempt < self._max_attempts:
                 await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
-        return await self._park(message, error, trace, self._max_attempts, event_id)
+        return await self._park(
+            message, error, trace, self._max_attempts, str(domain_event.event_id)
+        )

@@ -1,5 +1,6 @@
 """What each consumer does with an event: `(event, *, session) -> Status`, run by the Consumer
-in a worker thread. Every effect is idempotent by construction."""
+in a worker thread, which commits the effects with the processed ids. Every effect is
+idempotent by construction."""
 
 import json
 
@@ -25,9 +26,12 @@ def recurring(event: DomainEvent, *, session: Session) -> Status:
     if user is None:
         return "SUCCESS"
     try:
+        # The use case REST shares commits the new task (and its events) itself.
         create_next_occurrence(session=session, user=user, task_id=event.task_id)
     except IntegrityError:
-        # previous_occurrence_id is unique: a concurrent delivery already created it.
+        # previous_occurrence_id is unique: a concurrent delivery already created it. After
+        # this rollback the Consumer redoes the batch one message at a time; this event then
+        # finds the occurrence and succeeds.
         session.rollback()
     return "SUCCESS"
 
@@ -73,7 +77,9 @@ def audit(event: DomainEvent, *, session: Session) -> Status:
 
 def realtime(hub: ConnectionHub) -> Handler:
     def push(event: DomainEvent, *, session: Session) -> Status:
-        if isinstance(event, TaskUpdateEvent):
+        # No hop back to the loop when none of the user's sockets is open here (a socket
+        # opened meanwhile misses this update, as one opened just after would).
+        if isinstance(event, TaskUpdateEvent) and hub.connections(event.user_id):
             # The sockets belong to the event loop: hop back onto it to send.
             anyio.from_thread.run(
                 hub.push,

@@ -1,9 +1,10 @@
 """SQL for the processed_events table: which consumer has applied which event."""
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.core.db import utcnow
 from app.models.processed_event import ProcessedEvent
+from app.repositories.rows import insert_ignoring_duplicates
 
 
 def is_processed(*, session: Session, consumer: str, event_id: str) -> bool:
@@ -18,20 +19,8 @@ def processed_among(*, session: Session, consumer: str, event_ids: list[str]) ->
 
 
 def record_processed(*, session: Session, consumer: str, event_ids: list[str]) -> None:
-    """Records the ids not recorded yet, in one commit; if another replica recorded some
-    meanwhile, falls back to one commit per id (each may then be a harmless duplicate)."""
-    fresh = set(event_ids) - processed_among(
-        session=session, consumer=consumer, event_ids=event_ids
-    )
-    session.add_all(ProcessedEvent(consumer=consumer, event_id=e) for e in fresh)
-    try:
-        session.commit()
-        return
-    except IntegrityError:
-        session.rollback()
-    for event_id in fresh:
-        session.add(ProcessedEvent(consumer=consumer, event_id=event_id))
-        try:
-            session.commit()
-        except IntegrityError:
-            session.rollback()
+    """Records the ids in the caller's transaction, beside the effects of their handlers (no
+    commit); ids another replica recorded meanwhile are skipped."""
+    now = utcnow()
+    rows = [{"consumer": consumer, "event_id": e, "processed_at": now} for e in event_ids]
+    insert_ignoring_duplicates(session, ProcessedEvent, rows, unique=["consumer", "event_id"])

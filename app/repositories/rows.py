@@ -3,8 +3,8 @@
 from typing import Any, TypeVar
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col, select
 
 from app.models.activity import ActivityEntry
 from app.models.notification import Notification
@@ -27,15 +27,23 @@ def newest_first(
     return list(session.exec(stmt).all()), int(session.exec(total_stmt).one())
 
 
+def insert_ignoring_duplicates(
+    session: Session, model: type[SQLModel], rows: list[dict[str, Any]], *, unique: list[str]
+) -> None:
+    """Inserts the rows in the caller's transaction (no commit), skipping any whose `unique`
+    columns are stored already: a redelivered event is a no-op, and a race with another
+    replica raises nothing. Any other failure (a user that does not exist) still raises.
+
+    One statement in executemany form, so it is compiled once and cached."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(model).on_conflict_do_nothing(index_elements=unique), rows)
+
+
 def insert_once(session: Session, row: ActivityEntry | Notification) -> None:
-    """Commits the row; a redelivered event (same unique event_id) is a no-op."""
-    session.add(row)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        # Only the unique event_id means "stored before" (a redelivery); anything else,
-        # such as a user that does not exist, is a real failure.
-        stmt = select(type(row)).where(col(type(row).event_id) == row.event_id)
-        if session.exec(stmt).first() is None:
-            raise
+    """Adds the row unless its event_id is stored already (see insert_ignoring_duplicates)."""
+    insert_ignoring_duplicates(
+        session, type(row), [row.model_dump(exclude={"id"})], unique=["event_id"]
+    )

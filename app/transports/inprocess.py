@@ -39,16 +39,22 @@ class InProcessBus:
 
     async def publish(self, messages: list[Message]) -> None:
         # Each subscriber gets its share of the batch at once, in order, so a consumer looks
-        # up and records duplicates once per batch, as it does behind Kafka.
+        # up and records duplicates once per batch, as it does behind Kafka. The consumers
+        # are independent: they run side by side, so none waits for another's batch.
         shares: dict[Subscriber, list[Message]] = {}
         for message in messages:
             for subscriber in self._subscribers.get(message.topic, []):
                 shares.setdefault(subscriber, []).append(message)
-        for subscriber, share in shares.items():
-            try:
-                await subscriber(share)
-            except TransientError as exc:
-                raise TransientPublishError(str(exc)) from exc  # the relay backs off
+        results = await asyncio.gather(
+            *(subscriber(share) for subscriber, share in shares.items()), return_exceptions=True
+        )
+        failures = [r for r in results if isinstance(r, BaseException)]
+        for failure in failures:
+            if not isinstance(failure, TransientError):
+                raise failure
+        if failures:
+            # The relay backs off and hands the whole batch again; duplicates are skipped.
+            raise TransientPublishError(str(failures[0])) from failures[0]
 
 
 def _housekeeping(engine: Engine) -> None:

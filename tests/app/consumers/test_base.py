@@ -1,20 +1,26 @@
 """The reusable consumer: duplicates, poison messages, retries, dead letters."""
 
 import json
+import threading
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from app.consumers.base import BoundedWindow, Consumer, Status
+from app.consumers import handlers
+from app.consumers.base import BoundedWindow, Consumer, Handler, Status
 from app.core.db import make_engine
 from app.core.migrations import upgrade
 from app.events.dead_letters import DatabaseDeadLetterSink, DeadLetterRecord
 from app.events.schemas import DomainEvent, TaskEvent
-from app.events.transport import Message
+from app.events.transport import Message, TransientError
+from app.models.activity import ActivityEntry
 from app.models.dead_letter import DeadLetter
+from app.models.processed_event import ProcessedEvent
+from app.models.user import User
 
 
 class ListSink:
@@ -63,9 +69,7 @@ def _event() -> TaskEvent:
     return TaskEvent(task_id=1, user_id=uuid.uuid4(), event_type="created", changes={"title": "t"})
 
 
-def _consumer(
-    engine: Engine, handler: ScriptedHandler, sink: ListSink, name: str = "test"
-) -> Consumer:
+def _consumer(engine: Engine, handler: Handler, sink: ListSink, name: str = "test") -> Consumer:
     return Consumer(
         name,
         ("task-events",),
@@ -200,11 +204,138 @@ async def test_handle_batch_skips_known_and_in_batch_duplicates_and_records_once
     assert third.calls == []
 
 
+class FailsFor:
+    """Raises for one event, every time; succeeds for the rest. Remembers the session and
+    thread each call ran in."""
+
+    def __init__(self, poison: DomainEvent, error: Exception) -> None:
+        self.poison = poison
+        self.error = error
+        self.calls: list[tuple[DomainEvent, int, int]] = []
+
+    def __call__(self, event: DomainEvent, *, session: Session) -> Status:
+        self.calls.append((event, id(session), threading.get_ident()))
+        if event.event_id == self.poison.event_id:
+            raise self.error
+        return "SUCCESS"
+
+
 async def test_handle_batch_parks_failures_and_keeps_going(engine: Engine) -> None:
+    good, poison, other = _event(), _event(), _event()
     sink = ListSink()
-    handler = ScriptedHandler(RuntimeError("x"), RuntimeError("x"), RuntimeError("x"), "SUCCESS")
-    consumer = _consumer(engine, handler, sink)
+    consumer = _consumer(engine, FailsFor(poison, RuntimeError("x")), sink)
     outcomes = await consumer.handle_batch(
-        [_message(_event()), _message(_event(), b"junk"), _message(_event())]
+        [_message(good), _message(poison), _message(_event(), b"junk"), _message(other)]
     )
-    assert outcomes == ["dlq", "dlq", "success"] and len(sink.records) == 2
+    assert outcomes == ["success", "dlq", "dlq", "success"] and len(sink.records) == 2
+    [parked] = [r for r in sink.records if r.event_id == str(poison.event_id)]
+    assert parked.attempts == 3 and parked.error == "RuntimeError: x"
+    # The others were kept and recorded, the poison was not.
+    again = ScriptedHandler()
+    assert await _consumer(engine, again, ListSink()).handle_batch(
+        [_message(good), _message(poison), _message(other)]
+    ) == ["duplicate", "success", "duplicate"]
+    assert [e.event_id for e in again.calls] == [poison.event_id]
+
+
+async def test_handle_batch_runs_every_handler_in_one_session_and_thread(engine: Engine) -> None:
+    events = [_event() for _ in range(5)]
+    handler = FailsFor(_event(), RuntimeError("unused"))
+    outcomes = await _consumer(engine, handler, ListSink()).handle_batch(
+        [_message(e) for e in events]
+    )
+    assert outcomes == ["success"] * 5
+    assert [e for e, _, _ in handler.calls] == events  # in order
+    assert len({(session, thread) for _, session, thread in handler.calls}) == 1
+
+
+def _audited(engine: Engine) -> set[str]:
+    with Session(engine) as session:
+        return set(session.exec(select(ActivityEntry.event_id)).all())
+
+
+def _processed(engine: Engine) -> set[str]:
+    with Session(engine) as session:
+        return set(session.exec(select(ProcessedEvent.event_id)).all())
+
+
+def _audit_consumer(engine: Engine, sink: ListSink) -> Consumer:
+    return Consumer(
+        "audit",
+        ("task-events",),
+        handlers.audit,
+        engine=engine,
+        dead_letters=sink,
+        retry_delay_seconds=0,
+    )
+
+
+async def test_audit_batch_keeps_the_others_when_one_event_breaks_a_constraint(
+    engine: Engine,
+) -> None:
+    user_id = uuid.uuid4()
+    with Session(engine) as session:
+        session.add(User(id=user_id, email="a@example.com", name="A", password_hash="x"))
+        session.commit()
+    first, second = (
+        TaskEvent(task_id=i, user_id=user_id, event_type="created", changes={}) for i in (1, 2)
+    )
+    ghost = TaskEvent(task_id=3, user_id=uuid.uuid4(), event_type="created", changes={})
+    sink = ListSink()
+    outcomes = await _audit_consumer(engine, sink).handle_batch(
+        [_message(first), _message(ghost), _message(second)]
+    )
+    assert outcomes == ["success", "dlq", "success"]
+    assert "FOREIGN KEY" in sink.records[0].error
+    kept = {str(first.event_id), str(second.event_id)}
+    assert _audited(engine) == kept and _processed(engine) == kept
+
+
+async def test_outage_mid_batch_keeps_nothing_and_raises_transient(engine: Engine) -> None:
+    done, down = _event(), _event()
+    outage = OperationalError("INSERT", {}, Exception("database is away"))
+    consumer = _consumer(engine, FailsFor(down, outage), ListSink())
+    with pytest.raises(TransientError):
+        await consumer.handle_batch([_message(done), _message(down)])
+    assert _processed(engine) == set()  # the transport hands both again
+    assert await consumer.handle_batch([_message(done)]) == ["success"]
+
+
+class RollsBack:
+    """Rolls the shared transaction back on its second call, as the recurring handler does
+    after a unique-key clash, after the first wrote a row."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, event: DomainEvent, *, session: Session) -> Status:
+        self.calls += 1
+        if self.calls == 2:
+            session.rollback()
+        else:
+            session.add(ProcessedEvent(consumer="witness", event_id=str(event.event_id)))
+        return "SUCCESS"
+
+
+async def test_handler_rollback_sends_the_batch_round_one_message_at_a_time(
+    engine: Engine,
+) -> None:
+    first, second = _event(), _event()
+    outcomes = await _consumer(engine, RollsBack(), ListSink()).handle_batch(
+        [_message(first), _message(second)]
+    )
+    assert outcomes == ["success", "success"]
+    # The first event's effect, rolled back with the batch, was made again on its own.
+    with Session(engine) as session:
+        witnessed = session.exec(
+            select(ProcessedEvent.event_id).where(ProcessedEvent.consumer == "witness")
+        ).all()
+    assert str(first.event_id) in witnessed
+
+
+async def test_retry_status_in_a_batch_retries_that_message(engine: Engine) -> None:
+    handler, sink = ScriptedHandler("SUCCESS", "RETRY", "SUCCESS", "SUCCESS"), ListSink()
+    outcomes = await _consumer(engine, handler, sink).handle_batch(
+        [_message(_event()), _message(_event())]
+    )
+    assert outcomes == ["success", "success"] and sink.records == []
