@@ -2,14 +2,17 @@
 
 from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, SQLModel, col, select
 
 from app.models.activity import ActivityEntry
 from app.models.notification import Notification
 
 Row = TypeVar("Row", ActivityEntry, Notification)
+# Rows insert_once queued in a session, written when it commits.
+_QUEUED = "rows_to_insert_once"
 
 
 def newest_first(
@@ -30,11 +33,10 @@ def newest_first(
 def insert_ignoring_duplicates(
     session: Session, model: type[SQLModel], rows: list[dict[str, Any]], *, unique: list[str]
 ) -> None:
-    """Inserts the rows in the caller's transaction (no commit), skipping any whose `unique`
-    columns are stored already: a redelivered event is a no-op, and a race with another
-    replica raises nothing. Any other failure (a user that does not exist) still raises.
-
-    One statement in executemany form, so it is compiled once and cached."""
+    """Inserts the rows in the caller's transaction (no commit) with one statement, skipping
+    any whose `unique` columns are stored already: a redelivered event is a no-op, and a race
+    with another replica raises nothing. Any other failure (a user that does not exist) still
+    raises."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
@@ -43,7 +45,24 @@ def insert_ignoring_duplicates(
 
 
 def insert_once(session: Session, row: ActivityEntry | Notification) -> None:
-    """Adds the row unless its event_id is stored already (see insert_ignoring_duplicates)."""
-    insert_ignoring_duplicates(
-        session, type(row), [row.model_dump(exclude={"id"})], unique=["event_id"]
-    )
+    """Queues the row in the session: when the session commits, the rows queued for a table
+    go in with one INSERT ... ON CONFLICT DO NOTHING (see insert_ignoring_duplicates), so a
+    consumer's batch of events costs one statement, not one each. Such an INSERT is compiled
+    anew every time (SQLAlchemy does not cache ON CONFLICT), which one per batch makes cheap.
+    A failure (a user that does not exist) raises from the commit."""
+    session.info.setdefault(_QUEUED, []).append(row)
+
+
+@event.listens_for(Session, "before_commit")
+def _insert_queued(session: Session) -> None:
+    queued: list[ActivityEntry | Notification] = session.info.pop(_QUEUED, [])
+    by_table: dict[type[SQLModel], list[dict[str, Any]]] = {}
+    for row in queued:
+        by_table.setdefault(type(row), []).append(row.model_dump(exclude={"id"}))
+    for model, rows in by_table.items():
+        insert_ignoring_duplicates(session, model, rows, unique=["event_id"])
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_queued(session: Session, previous_transaction: SessionTransaction) -> None:
+    session.info.pop(_QUEUED, None)

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
@@ -339,3 +340,23 @@ async def test_retry_status_in_a_batch_retries_that_message(engine: Engine) -> N
         [_message(_event()), _message(_event())]
     )
     assert outcomes == ["success", "success"] and sink.records == []
+
+
+async def test_audit_batch_writes_its_entries_with_one_statement(engine: Engine) -> None:
+    user_id = uuid.uuid4()
+    with Session(engine) as session:
+        session.add(User(id=user_id, email="b@example.com", name="B", password_hash="x"))
+        session.commit()
+    events = [
+        TaskEvent(task_id=i, user_id=user_id, event_type="created", changes={}) for i in range(1, 6)
+    ]
+    inserts: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.startswith("INSERT INTO activity"):
+            inserts.append(statement)
+
+    sqlalchemy.event.listen(engine, "before_cursor_execute", count)
+    outcomes = await _audit_consumer(engine, ListSink()).handle_batch([_message(e) for e in events])
+    assert outcomes == ["success"] * 5 and len(inserts) == 1
+    assert _audited(engine) == {str(e.event_id) for e in events}
