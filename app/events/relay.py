@@ -101,8 +101,6 @@ class OutboxRelay:
             return rows.backlog(session=session)
 
     def _is_leader(self) -> bool:
-        if self._engine.dialect.name != "postgresql":
-            return True
         # Runs in a worker thread that a shutdown cannot cancel: the guard makes sure a lock
         # taken after close() is dropped at once instead of blocking every other relay.
         with self._guard:
@@ -126,11 +124,12 @@ class OutboxRelay:
                 self._lock_conn.invalidate()
                 self._lock_conn = None
 
-    def _report_backlog(self, *, force: bool = False) -> None:
-        now = time.monotonic()
-        if force or now - self._backlog_reported > BACKLOG_REPORT_SECONDS:
-            OUTBOX_BACKLOG.set(self.backlog())
-            self._backlog_reported = now
+    def _report_due(self) -> bool:
+        return time.monotonic() - self._backlog_reported > BACKLOG_REPORT_SECONDS
+
+    def _report_backlog(self) -> None:
+        OUTBOX_BACKLOG.set(self.backlog())
+        self._backlog_reported = time.monotonic()
 
     async def publish_pending(self) -> int:
         """Publishes one batch; returns how many were sent. Raises TransientPublishError."""
@@ -159,10 +158,13 @@ class OutboxRelay:
             # and gets a round of its own at once instead of waiting for the next poll.
             self._wake.clear()
             try:
-                if await asyncio.to_thread(self._is_leader):
+                # SQLite has one writer process: no election, and no thread hop to ask.
+                postgres = self._engine.dialect.name == "postgresql"
+                if not postgres or await asyncio.to_thread(self._is_leader):
                     while await self.publish_pending() == self._batch_size:
                         pass
-                    await asyncio.to_thread(self._report_backlog)
+                    if self._report_due():  # checked here: no thread hop in most rounds
+                        await asyncio.to_thread(self._report_backlog)
                     if self._failures:
                         logger.warning(
                             "broker reachable again after %d failed attempts; published a "
@@ -177,7 +179,7 @@ class OutboxRelay:
             except TransientPublishError as exc:
                 self._failures += 1
                 delay = min(self._max_backoff, 0.1 * 2**self._failures)
-                await asyncio.to_thread(self._report_backlog, force=True)
+                await asyncio.to_thread(self._report_backlog)
                 self._outage_backlog = await asyncio.to_thread(self.backlog)
                 # Backoff bounds these lines: one per attempt, at most one per 30 s.
                 logger.warning(
