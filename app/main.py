@@ -69,7 +69,9 @@ def create_app(settings: Settings) -> FastAPI:
         allow_origins=settings.cors_origins,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["X-Total-Count", "X-Correlation-ID"],
+        # A browser script reads only the headers listed here; the exact flag tells it whether
+        # X-Total-Count is a count or an estimate.
+        expose_headers=["X-Total-Count", "X-Total-Count-Exact", "X-Correlation-ID"],
     )
     install_error_handlers(app)
     configure_tracing(settings)
