@@ -2,6 +2,30 @@
 
 from __future__ import annotations
 
-from app.contracts import ALL_TOPICS, APP_NAMESPACE, DLQ_TOPICS, SERVICES, TOPICS, Service
+from app.contracts import (
+    ALL_TOPICS,
+    APP_NAMESPACE,
+    DAPR_PUBSUB,
+    DAPR_REMINDER_BINDING,
+    DAPR_RESILIENCY,
+    DAPR_SECRET_STORE,
+    DAPR_STATE_STORE,
+    DLQ_TOPICS,
+    SERVICES,
+    TOPICS,
+    Service,
+)
 
-__all__ = ["ALL_TOPICS", "APP_NAMESPACE", "DLQ_TOPICS", "SERVICES", "TOPICS", "Service"]
+__all__ = [
+    "ALL_TOPICS",
+    "APP_NAMESPACE",
+    "DAPR_PUBSUB",
+    "DAPR_REMINDER_BINDING",
+    "DAPR_RESILIENCY",
+    "DAPR_SECRET_STORE",
+    "DAPR_STATE_STORE",
+    "DLQ_TOPICS",
+    "SERVICES",
+    "TOPICS",
+    "Service",
+]

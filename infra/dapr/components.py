@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from infra.contracts import (
+    DAPR_PUBSUB,
+    DAPR_REMINDER_BINDING,
+    DAPR_RESILIENCY,
+    DAPR_SECRET_STORE,
+    DAPR_STATE_STORE,
+)
+
 API_VERSION = "dapr.io/v1alpha1"
-PUBSUB = "pubsub"
-STATESTORE = "statestore"
-SECRETSTORE = "secretstore"
-REMINDER_BINDING = "reminder-check"
+# The names the app looks the components up by (app/contracts.py): one definition.
+PUBSUB = DAPR_PUBSUB
+STATESTORE = DAPR_STATE_STORE
+SECRETSTORE = DAPR_SECRET_STORE
+REMINDER_BINDING = DAPR_REMINDER_BINDING
+RESILIENCY = DAPR_RESILIENCY
 CONFIGURATION = "taskflow-config"
-RESILIENCY = "taskflow-resiliency"
 
 # Secret names (and keys) in whichever secret store backs the components.
 STATE_CONNECTION_KEY = "state-connection-string"
