@@ -244,16 +244,17 @@ class Consumer:
         return outcome
 
     def _report(self, message: Message, outcome: Outcome) -> None:
-        logger.info(
-            "event handled",
-            extra={
-                "consumer": self.name,
-                "topic": message.topic,
-                "outcome": outcome,
-                "event_id": message.headers.get(HEADER_EVENT_ID),
-                "correlation_id": message.headers.get(HEADER_CORRELATION_ID),
-            },
-        )
+        # In the message's trace and correlation: the line joins the request's logs.
+        with _message_context(message):
+            logger.info(
+                "event handled",
+                extra={
+                    "consumer": self.name,
+                    "topic": message.topic,
+                    "outcome": outcome,
+                    "event_id": message.headers.get(HEADER_EVENT_ID),
+                },
+            )
         EVENTS_CONSUMED.labels(service=self.name, topic=message.topic, outcome=outcome).inc()
 
     async def _park(
