@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from app.models.bounds import PATTERN_MESSAGES
 from app.services.errors import (
     Conflict,
     InvalidInput,
@@ -62,6 +63,13 @@ def _field(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _message(error: Mapping[str, Any]) -> str:
+    pattern = (
+        error.get("ctx", {}).get("pattern") if error["type"] == "string_pattern_mismatch" else None
+    )
+    return PATTERN_MESSAGES.get(pattern or "", str(error["msg"]).removeprefix("Value error, "))
+
+
 def validation_response(raw: Sequence[Mapping[str, Any]]) -> JSONResponse:
     """The one shape of a 422: each error's field, location and message."""
     # Echoing "input" back could leak a password; keep location and message only.
@@ -69,7 +77,7 @@ def validation_response(raw: Sequence[Mapping[str, Any]]) -> JSONResponse:
         {
             "field": _field(tuple(e["loc"])),
             "loc": list(e["loc"]),
-            "msg": str(e["msg"]).removeprefix("Value error, "),
+            "msg": _message(e),
             "type": e["type"],
         }
         for e in raw

@@ -1,7 +1,10 @@
 """Reading wall-clock times in a user's timezone."""
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+# The names a user may choose: the IANA database's, as this process has it.
+TIMEZONES = frozenset(available_timezones())
 
 
 def parse_timezone(name: str) -> ZoneInfo:

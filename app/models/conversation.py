@@ -3,15 +3,19 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from pydantic import ConfigDict
 from sqlalchemy import Index, Text
 from sqlmodel import Column, Field, SQLModel
 
 from app.core.db import now_field
+from app.models.bounds import INT32_MAX, INT32_MIN, JsonInt, NoNulText
 
 MESSAGE_MAX = 2_000
 Role = Literal["user", "assistant"]
+# Bounded to the column, so a huge id is a 422 rather than a database error.
+ConversationId = Annotated[JsonInt, Field(ge=INT32_MIN, le=INT32_MAX)]
 
 
 class Conversation(SQLModel, table=True):
@@ -49,13 +53,17 @@ class ToolCall:
 
 
 class ChatRequest(SQLModel):
-    conversation_id: int | None = None
-    message: str = Field(min_length=1, max_length=MESSAGE_MAX)
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    conversation_id: ConversationId | None = None
+    message: NoNulText = Field(min_length=1, max_length=MESSAGE_MAX)
 
 
 class ChatUndoRequest(SQLModel):
-    conversation_id: int
-    count: int = Field(default=1, ge=1, le=20, description="How many of the assistant's turns")
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    conversation_id: ConversationId
+    count: JsonInt = Field(default=1, ge=1, le=20, description="How many of the assistant's turns")
 
 
 class ChatResponse(SQLModel):

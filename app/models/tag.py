@@ -1,32 +1,37 @@
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import AfterValidator, ConfigDict, StringConstraints
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from app.core.db import now_field
+from app.models.bounds import TAG_NAME_PATTERN
 
 TAG_NAME_MAX = 50
 
 
 def clean_tag_name(value: str) -> str:
-    """Trims a tag name and drops a leading '#', as people type it in chat."""
-    name = value.strip().lstrip("#").strip()
-    if not name:
-        raise ValueError("tag name must not be blank")
-    if len(name) > TAG_NAME_MAX:
-        raise ValueError(f"tag name must be at most {TAG_NAME_MAX} characters")
-    if "," in name:
-        raise ValueError("tag name must not contain commas")
-    return name
+    """Trims a tag name and drops a leading '#', as people type it in chat; the schema
+    (TAG_NAME_PATTERN, at most TAG_NAME_MAX) has made sure something is left."""
+    return value.strip().lstrip("#").strip()
+
+
+TagName = Annotated[
+    str,
+    StringConstraints(max_length=TAG_NAME_MAX, pattern=TAG_NAME_PATTERN),
+    AfterValidator(clean_tag_name),
+]
 
 
 class TagBase(SQLModel):
     name: str = Field(max_length=TAG_NAME_MAX, description="Tag name, unique per user (any case).")
 
 
-class TagCreate(TagBase):
-    _clean = field_validator("name")(clean_tag_name)
+class TagCreate(SQLModel):
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    name: TagName = Field(description="Tag name, unique per user (any case).")
 
 
 class TagUpdate(TagCreate):

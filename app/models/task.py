@@ -3,13 +3,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import field_validator
+from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import Index, String, Text
 from sqlmodel import Column, Field, SQLModel
 
 from app.core.db import now_field, optional_time_field
 from app.domain import recurrence as recurrence_rules
-from app.models.tag import clean_tag_name
+from app.models.bounds import DateTime, JsonBool, JsonInt, NonBlankText, NoNulText
+from app.models.tag import TagName
 
 TITLE_MAX = 500
 DESCRIPTION_MAX = 10_000
@@ -28,12 +30,7 @@ class Priority(StrEnum):
 
 
 def _clean_title(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("title must not be blank")
-    if len(value) > TITLE_MAX:
-        raise ValueError(f"title must be at most {TITLE_MAX} characters")
-    return value
+    return value.strip()  # the schema (NonBlankText) has made sure something is left
 
 
 def _clean_priority(value: Any) -> Any:
@@ -45,14 +42,12 @@ def _clean_recurrence(value: str | None) -> str | None:
 
 
 def _clean_tags(value: list[str] | None) -> list[str] | None:
+    """Drops repeats (any case), keeping the first spelling; names are already trimmed."""
     if value is None:
         return None
     names: dict[str, str] = {}
-    for raw in value:
-        name = clean_tag_name(raw)
+    for name in value:
         names.setdefault(name.lower(), name)
-    if len(names) > TAGS_PER_TASK_MAX:
-        raise ValueError(f"a task takes at most {TAGS_PER_TASK_MAX} tags")
     return list(names.values())
 
 
@@ -79,6 +74,9 @@ CLEARS = " null clears it."
 class TaskFields(SQLModel):
     """Validation shared by create, replace and patch bodies."""
 
+    # An unknown field is refused, not ignored: the schema says so (additionalProperties).
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
     _title = field_validator("title", check_fields=False)(_clean_title)
     _priority = field_validator("priority", mode="before", check_fields=False)(_clean_priority)
     _recurrence = field_validator("recurrence", check_fields=False)(_clean_recurrence)
@@ -86,36 +84,59 @@ class TaskFields(SQLModel):
 
 
 class TaskCreate(TaskFields):
-    # Surrounding whitespace is stripped before the TITLE_MAX check (_clean_title).
-    title: str = Field(max_length=TITLE_MAX + 100, description=TITLE_DOC)
-    description: str = Field(default="", max_length=DESCRIPTION_MAX, description=DESCRIPTION_DOC)
+    # A repeat rule needs a due date to anchor on: said in the schema, checked below.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"recurrence": {"type": "string"}}, "required": ["recurrence"]},
+            "then": {"properties": {"due_at": {"type": "string"}}, "required": ["due_at"]},
+        }
+    )
+
+    title: NonBlankText = Field(max_length=TITLE_MAX, description=TITLE_DOC)
+    description: NoNulText = Field(
+        default="", max_length=DESCRIPTION_MAX, description=DESCRIPTION_DOC
+    )
     priority: Priority = Field(default=Priority.P4, description=PRIORITY_DOC)
-    tags: list[str] = Field(default_factory=list, description=TAGS_DOC)
-    due_at: datetime | None = Field(default=None, description=DUE_AT_DOC)
+    tags: list[TagName] = Field(
+        default_factory=list, max_length=TAGS_PER_TASK_MAX, description=TAGS_DOC
+    )
+    due_at: DateTime | None = Field(default=None, description=DUE_AT_DOC)
     recurrence: str | None = Field(default=None, description=RECURRENCE_DOC)
-    remind_before_minutes: int | None = Field(
+    remind_before_minutes: JsonInt | None = Field(
         default=None, ge=0, le=REMIND_BEFORE_MAX, description=REMIND_DOC
     )
 
+    @field_validator("recurrence")
+    @classmethod
+    def _anchored(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and "due_at" in info.data and info.data["due_at"] is None:
+            raise ValueError("a recurring task needs a due_at")
+        return value
+
 
 class TaskReplace(TaskCreate):
-    completed: bool = False
+    completed: JsonBool = False
 
 
 class TaskChanges(TaskFields):
     """A patch of the editable fields: omitted fields keep their value."""
 
-    title: str | None = Field(default=None, max_length=TITLE_MAX + 100, description="New title.")
-    description: str | None = Field(
+    title: NonBlankText | SkipJsonSchema[None] = Field(
+        default=None, max_length=TITLE_MAX, description="New title."
+    )
+    # Omitted keeps the value and null is refused: the schema offers no null for these.
+    description: NoNulText | SkipJsonSchema[None] = Field(
         default=None, max_length=DESCRIPTION_MAX, description=DESCRIPTION_DOC
     )
-    priority: Priority | None = Field(default=None, description=PRIORITY_DOC)
-    tags: list[str] | None = Field(
-        default=None, description="Replaces all tags of the task; [] removes them."
+    priority: Priority | SkipJsonSchema[None] = Field(default=None, description=PRIORITY_DOC)
+    tags: list[TagName] | SkipJsonSchema[None] = Field(
+        default=None,
+        max_length=TAGS_PER_TASK_MAX,
+        description="Replaces all tags of the task; [] removes them.",
     )
-    due_at: datetime | None = Field(default=None, description=DUE_AT_DOC + CLEARS)
+    due_at: DateTime | None = Field(default=None, description=DUE_AT_DOC + CLEARS)
     recurrence: str | None = Field(default=None, description=RECURRENCE_DOC + CLEARS)
-    remind_before_minutes: int | None = Field(
+    remind_before_minutes: JsonInt | None = Field(
         default=None, ge=0, le=REMIND_BEFORE_MAX, description=REMIND_DOC + CLEARS
     )
 
@@ -131,11 +152,15 @@ class TaskChanges(TaskFields):
 
 
 class TaskUpdate(TaskChanges):
-    completed: bool | None = Field(default=None, description="true: done; false: open again.")
+    completed: JsonBool | SkipJsonSchema[None] = Field(
+        default=None, description="true: done; false: open again."
+    )
 
 
 class CompletionUpdate(SQLModel):
-    completed: bool | None = Field(
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    completed: JsonBool | None = Field(
         default=None, description="Set completion; omit the body (or null) to toggle"
     )
 

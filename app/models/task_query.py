@@ -1,15 +1,19 @@
 """Query parameters of the task listing, validated once for the API and the MCP tools."""
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.models.bounds import INT32_MAX
+from app.models.bounds import INT32_MAX, PATTERN_MESSAGES, DateTime, NoNulText
 from app.models.task import DUE_AT_DOC, Priority, _clean_priority
 
 SORT_FIELDS = ("priority", "due_at", "created_at", "updated_at", "title")
 DEFAULT_SORT = "-created_at"
+_SORT_KEY = rf" *[+-]?({'|'.join(SORT_FIELDS)}) *"
+SORT_PATTERN = rf"^{_SORT_KEY}(,{_SORT_KEY})*$"
+PATTERN_MESSAGES[SORT_PATTERN] = (
+    f"sort takes comma-separated fields, each with an optional '-': {', '.join(SORT_FIELDS)}"
+)
 LIMIT_MAX = 100
 
 
@@ -29,7 +33,7 @@ def parse_sort(value: str) -> list[SortKey]:
         if name not in SORT_FIELDS:
             raise ValueError(f"unknown sort field {name!r}; use one of {', '.join(SORT_FIELDS)}")
         if name in seen:
-            raise ValueError(f"sort field {name!r} given twice")
+            continue  # a repeat cannot change the order the first one set
         seen.add(name)
         keys.append(SortKey(field=name, descending=descending))
     if not keys:
@@ -40,7 +44,7 @@ def parse_sort(value: str) -> list[SortKey]:
 class TaskQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    q: str | None = Field(
+    q: NoNulText | None = Field(
         default=None, max_length=200, description="Keywords that must appear in title/description."
     )
     priority: list[Priority] = Field(
@@ -50,16 +54,16 @@ class TaskQuery(BaseModel):
     status: Literal["open", "completed", "all"] = Field(
         default="all", description="open = not completed."
     )
-    tag: list[str] = Field(
+    tag: list[NoNulText] = Field(
         default_factory=list, description="Only tasks with these tags (repeatable)."
     )
     tag_mode: Literal["any", "all"] = Field(
         default="any", description="any: at least one of the tags; all: every tag."
     )
-    due_after: datetime | None = Field(
+    due_after: DateTime | None = Field(
         default=None, description="Due at or after this time (inclusive). " + DUE_AT_DOC
     )
-    due_before: datetime | None = Field(
+    due_before: DateTime | None = Field(
         default=None, description="Due at or before this time (inclusive). " + DUE_AT_DOC
     )
     overdue: bool | None = Field(
@@ -70,6 +74,7 @@ class TaskQuery(BaseModel):
     )
     sort: str | None = Field(
         default=None,
+        pattern=SORT_PATTERN,
         description="Comma-separated fields, '-' prefix for descending: priority, due_at, "
         "created_at, updated_at, title. Default -created_at (relevance first when q is given "
         "on PostgreSQL).",

@@ -1,16 +1,35 @@
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import EmailStr, field_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    EmailStr,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
 from sqlmodel import Field, SQLModel
 
 from app.core.db import now_field, optional_time_field
-from app.domain.timezones import parse_timezone
+from app.domain.timezones import TIMEZONES
+from app.models.bounds import NonBlankText, NoNulText
 
 
 def _check_timezone(value: str) -> str:
-    parse_timezone(value)
+    if value not in TIMEZONES:
+        raise ValueError(f"unknown timezone {value!r}; use an IANA name such as 'Europe/Berlin'")
     return value
+
+
+# The schema lists the names (an enum) and the check accepts exactly those: one set.
+Timezone = Annotated[
+    str,
+    StringConstraints(max_length=64),
+    WithJsonSchema({"type": "string", "enum": sorted(TIMEZONES)}),
+    AfterValidator(_check_timezone),
+]
 
 
 class UserBase(SQLModel):
@@ -20,7 +39,11 @@ class UserBase(SQLModel):
 
 
 class UserCreate(UserBase):
-    password: str = Field(min_length=8, max_length=128)
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    name: NonBlankText = Field(max_length=100)
+    timezone: Timezone = "UTC"
+    password: NoNulText = Field(min_length=8, max_length=128)
 
     @field_validator("email")
     @classmethod
@@ -30,27 +53,26 @@ class UserCreate(UserBase):
     @field_validator("name")
     @classmethod
     def _strip_name(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("name must not be blank")
-        return value
-
-    _tz = field_validator("timezone")(_check_timezone)
+        return value.strip()  # NonBlankText has made sure something is left
 
 
 class UserLogin(SQLModel):
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
     email: EmailStr
-    password: str = Field(min_length=1, max_length=128)
+    password: NoNulText = Field(min_length=1, max_length=128)
 
 
 class UserUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=100)
-    timezone: str | None = Field(default=None, max_length=64)
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
-    @field_validator("timezone")
+    name: NonBlankText | None = Field(default=None, max_length=100)
+    timezone: Timezone | None = None
+
+    @field_validator("name")
     @classmethod
-    def _valid_tz(cls, value: str | None) -> str | None:
-        return None if value is None else _check_timezone(value)
+    def _strip_name(cls, value: str | None) -> str | None:
+        return None if value is None else value.strip()
 
 
 class User(UserBase, table=True):

@@ -217,11 +217,17 @@ async def import_todoist(*, request: Request, session: SessionDep, user: PathUse
 
 
 def _import(text: str, session: SessionDep, user: PathUser) -> ImportResult:
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "CONTENT" not in reader.fieldnames:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        # Read whole before importing any row: a file that breaks the CSV reader (a field past
+        # its size limit) is refused as a whole, not half imported.
+        header, rows = reader.fieldnames, list(reader)
+    except csv.Error as exc:
+        raise InvalidInput("body", f"not a readable CSV file: {exc}") from None
+    if not header or "CONTENT" not in header:
         raise InvalidInput("body", "not a Todoist CSV export: no CONTENT column")
     imported, skipped = 0, []
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(rows, start=2):
         if (row.get("TYPE") or "task").strip().lower() != "task":
             continue
         if imported >= IMPORT_MAX_TASKS:

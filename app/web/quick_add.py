@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.api.deps import PathUser
 from app.api.responses import INVALID, USER_SCOPED, body_route
@@ -19,6 +19,8 @@ router = APIRouter(prefix="/api/{user_id}", tags=["tasks"], responses=INVALID | 
 
 
 class QuickAddRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     text: str = Field(min_length=1, max_length=TITLE_MAX * 2)
 
     @field_validator("text")

@@ -100,3 +100,16 @@ def test_wrong_method_is_405_with_every_allowed_method(client: TestClient) -> No
     assert response.status_code == 405
     allowed = {m.strip() for m in response.headers["allow"].split(",")}
     assert {"GET", "PUT", "PATCH", "DELETE"} <= allowed and "POST" not in allowed
+
+
+def test_import_of_a_field_past_the_csv_limit_is_422(client: TestClient) -> None:
+    user = signup(client)
+    body = "CONTENT\n" + '"' + "x" * 200_000 + '"\n'
+    response = client.post(
+        f"/api/{user.id}/import/todoist",
+        content=body.encode(),
+        headers={**user.headers, "Content-Type": "text/csv"},
+    )
+    assert response.status_code == 422, response.text
+    assert "not a readable CSV file" in response.json()["message"]
+    assert client.get(user.tasks_url, headers=user.headers).json() == []

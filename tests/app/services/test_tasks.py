@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from app.models.outbox import OutboxMessage
@@ -11,7 +12,7 @@ from app.models.task import Priority, TaskCreate, TaskUpdate
 from app.models.task_query import TaskQuery
 from app.models.user import User
 from app.services import tasks
-from app.services.errors import InvalidInput, NotFound
+from app.services.errors import Conflict, NotFound
 from tests.app.services.conftest import make_user
 
 
@@ -77,9 +78,13 @@ def test_completing_a_recurring_task_makes_the_next_occurrence_once(
 
 
 def test_recurrence_without_due_at_is_invalid(session: Session, user: User) -> None:
-    with pytest.raises(InvalidInput):
-        tasks.create_task(
-            session=session, user=user, data=TaskCreate(title="x", recurrence="daily")
+    # A whole task says so itself (its schema); a patch conflicts with the stored task.
+    with pytest.raises(ValidationError, match="needs a due_at"):
+        TaskCreate(title="x", recurrence="daily")
+    task = tasks.create_task(session=session, user=user, data=TaskCreate(title="x"))
+    with pytest.raises(Conflict):
+        tasks.update_task(
+            session=session, user=user, task_id=task.id, data=TaskUpdate(recurrence="daily")
         )
 
 

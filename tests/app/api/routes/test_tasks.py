@@ -76,8 +76,11 @@ def test_create_task_due_in_dst_gap_is_422(client: TestClient, user: AuthedUser)
         ({"title": "ok", "remind_before_minutes": -1}, "remind_before_minutes"),
         ({"title": "ok", "remind_before_minutes": 40_321}, "remind_before_minutes"),
         ({"title": "ok", "due_at": "next tuesday"}, "due_at"),
-        ({"title": "ok", "tags": ["a,b"]}, "tags"),
-        ({"title": "ok", "tags": ["x" * 51]}, "tags"),
+        ({"title": "ok", "tags": ["a,b"]}, "tags.0"),
+        ({"title": "ok", "tags": ["x" * 51]}, "tags.0"),
+        ({"title": "ok", "tags": [" # "]}, "tags.0"),
+        ({"title": "\x1c"}, "title"),
+        ({"title": "ok", "colour": "red"}, "colour"),
         ({}, "title"),
     ],
 )
@@ -98,7 +101,16 @@ def test_create_recurring_task_without_due_is_422(client: TestClient, user: Auth
         user.tasks_url, json={"title": "x", "recurrence": "daily"}, headers=user.headers
     )
     assert response.status_code == 422
-    assert response.json()["field"] == "recurrence"
+    assert response.json()["detail"][0]["field"] == "recurrence"
+
+
+def test_patch_recurrence_onto_undated_task_is_409(client: TestClient, user: AuthedUser) -> None:
+    task = create_task(client, user)
+    response = client.patch(
+        f"{user.tasks_url}/{task['id']}", json={"recurrence": "daily"}, headers=user.headers
+    )
+    assert response.status_code == 409
+    assert "needs a due_at" in response.json()["message"]
 
 
 def test_create_task_malformed_json_is_422(client: TestClient, user: AuthedUser) -> None:
@@ -153,12 +165,13 @@ def test_patch_null_clears_due_and_recurrence(client: TestClient, user: AuthedUs
     )
 
 
-def test_patch_clearing_due_of_recurring_task_is_422(client: TestClient, user: AuthedUser) -> None:
+def test_patch_clearing_due_of_recurring_task_is_409(client: TestClient, user: AuthedUser) -> None:
+    # The patch is valid on its own; it conflicts with the stored task's recurrence.
     task = create_task(client, user, due_at="2026-12-01T09:00:00Z", recurrence="daily")
     response = client.patch(
         f"{user.tasks_url}/{task['id']}", json={"due_at": None}, headers=user.headers
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     unchanged = client.get(f"{user.tasks_url}/{task['id']}", headers=user.headers).json()
     assert unchanged["due_at"] == "2026-12-01T09:00:00Z"
 
