@@ -9,6 +9,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Column, Field, create_engine
 
+from app.core.sqlite_gate import GatedConnection
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores aware datetimes as UTC and always returns them aware (UTC).
@@ -56,7 +58,8 @@ def make_engine(database_url: str, *, echo: bool = False) -> Engine:
             database_url,
             echo=echo,
             hide_parameters=True,  # a statement's values (hashes, emails) never reach a log
-            connect_args={"check_same_thread": False},
+            # One writer at a time, handed over at once instead of SQLite's sleep-and-poll.
+            connect_args={"check_same_thread": False, "factory": GatedConnection},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
