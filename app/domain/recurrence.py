@@ -15,6 +15,47 @@ PRESETS = {
     "yearly": "FREQ=YEARLY",
 }
 _COUNT = re.compile(r"(^|;)COUNT=(\d+)")
+
+
+def _items(item: str) -> str:
+    return f"{item}(,{item})*"
+
+
+# The rules accepted, as one regular expression the OpenAPI document carries: every string it
+# matches is a rule `normalize` accepts (tests/app/domain/test_recurrence_grammar.py).
+# RRULE parts come in one order (the chat's canonical one) and COUNT excludes UNTIL (RFC 5545).
+_MONTHS = _items("([1-9]|1[0-2])")
+_RRULE = (
+    "(RRULE:)?FREQ=(HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)"
+    "(;INTERVAL=[1-9][0-9]{0,2})?"
+    f"(;BYDAY={_items('([+-]?([1-9]|[1-4][0-9]|5[0-3]))?(MO|TU|WE|TH|FR|SA|SU)')})?"
+    # BYMONTH on either side of BYMONTHDAY: quick add writes it first, the chat after.
+    f"(;BYMONTH={_MONTHS})?"
+    f"(;BYMONTHDAY={_items('-?([1-9]|[12][0-9]|3[01])')})?"
+    f"(;BYMONTH={_MONTHS})?"
+    f"(;BYSETPOS={_items('-?([1-9]|[1-9][0-9]|[12][0-9][0-9]|3[0-5][0-9]|36[0-6])')})?"
+    "(;COUNT=[1-9][0-9]{0,2}"
+    "|;UNTIL=[12][0-9]{3}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]Z)?"
+)
+_PRESET = "daily|weekly|monthly|yearly|DAILY|WEEKLY|MONTHLY|YEARLY"
+
+
+def _cron_field(number: str) -> str:
+    step = "(/[1-9][0-9]?)?"
+    return _items(f"(\\*{step}|{number}(-{number}{step})?)")
+
+
+_CRON = " ".join(
+    _cron_field(n)
+    for n in (
+        "[1-5]?[0-9]",  # minute
+        "(1?[0-9]|2[0-3])",  # hour
+        "([1-9]|[12][0-9]|3[01])",  # day of month
+        "([1-9]|1[0-2])",  # month
+        "[0-7]",  # day of week
+    )
+)
+RULE_PATTERN = f"^({_PRESET}|{_RRULE}|{_CRON})$"
 # Any fixed start works for validation; occurrences are anchored on the task's due date.
 _PROBE_START = datetime(2000, 1, 1, tzinfo=UTC)
 

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Strict, StringConstraints
 
+from app.domain.recurrence import RULE_PATTERN
+
 # INTEGER ids on PostgreSQL (SQLite's are wider): the narrower range holds for both.
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
@@ -26,6 +28,9 @@ PATTERN_MESSAGES: dict[str, str] = {
     NO_NUL: "must not contain NUL characters",
     NOT_BLANK: "must not be blank (nor contain NUL characters)",
     TAG_NAME_PATTERN: "a tag name needs a character besides spaces and '#', and no comma or NUL",
+    RULE_PATTERN: "not a supported rule: daily, weekly, monthly or yearly; an RRULE with its parts "
+    "in the order FREQ, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, then COUNT or UNTIL "
+    "(FREQ=WEEKLY;BYDAY=MO,WE); or a five-field cron expression (0 9 * * 1-5)",
 }
 
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")

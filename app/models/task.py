@@ -1,15 +1,16 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import ConfigDict, StringConstraints, ValidationInfo, field_validator
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import Index, String, Text
 from sqlmodel import Column, Field, SQLModel
 
 from app.core.db import now_field, optional_time_field
 from app.domain import recurrence as recurrence_rules
+from app.domain.recurrence import RULE_PATTERN
 from app.models.bounds import DateTime, JsonBool, JsonInt, NonBlankText, NoNulText
 from app.models.tag import TagName
 
@@ -17,6 +18,8 @@ TITLE_MAX = 500
 DESCRIPTION_MAX = 10_000
 REMIND_BEFORE_MAX = 40_320  # four weeks, in minutes
 TAGS_PER_TASK_MAX = 20
+RECURRENCE_MAX = 500  # the column
+RecurrenceRule = Annotated[str, StringConstraints(max_length=RECURRENCE_MAX, pattern=RULE_PATTERN)]
 # PostgreSQL only: a stored generated tsvector column with a GIN index (migration 0005).
 # It is not mapped, so SQLite and the ORM never see it; search queries name it directly.
 SEARCH_VECTOR_COLUMN = "search_vector"
@@ -101,7 +104,7 @@ class TaskCreate(TaskFields):
         default_factory=list, max_length=TAGS_PER_TASK_MAX, description=TAGS_DOC
     )
     due_at: DateTime | None = Field(default=None, description=DUE_AT_DOC)
-    recurrence: str | None = Field(default=None, description=RECURRENCE_DOC)
+    recurrence: RecurrenceRule | None = Field(default=None, description=RECURRENCE_DOC)
     remind_before_minutes: JsonInt | None = Field(
         default=None, ge=0, le=REMIND_BEFORE_MAX, description=REMIND_DOC
     )
@@ -135,7 +138,7 @@ class TaskChanges(TaskFields):
         description="Replaces all tags of the task; [] removes them.",
     )
     due_at: DateTime | None = Field(default=None, description=DUE_AT_DOC + CLEARS)
-    recurrence: str | None = Field(default=None, description=RECURRENCE_DOC + CLEARS)
+    recurrence: RecurrenceRule | None = Field(default=None, description=RECURRENCE_DOC + CLEARS)
     remind_before_minutes: JsonInt | None = Field(
         default=None, ge=0, le=REMIND_BEFORE_MAX, description=REMIND_DOC + CLEARS
     )
@@ -186,7 +189,7 @@ class Task(SQLModel, table=True):
     completed_at: datetime | None = optional_time_field()
     priority: Priority = Field(default=Priority.P4, sa_type=String(2))
     due_at: datetime | None = optional_time_field()
-    recurrence: str | None = Field(default=None, max_length=500)
+    recurrence: str | None = Field(default=None, max_length=RECURRENCE_MAX)
     remind_before_minutes: int | None = None
     # Derived from due_at - remind_before_minutes so the reminder check is one index range scan.
     remind_at: datetime | None = optional_time_field()
