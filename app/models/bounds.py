@@ -57,5 +57,6 @@ NoNulText = Annotated[str, StringConstraints(pattern=NO_NUL)]
 NonBlankText = Annotated[str, StringConstraints(pattern=NOT_BLANK)]
 DateTime = Annotated[datetime, BeforeValidator(_iso_8601)]
 # JSON bodies: an integer or a boolean is only that (pydantic would take true as 1, 1 as true).
-JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+NOT_COERCED = BeforeValidator(_json_integer)
+JsonInt = Annotated[int, NOT_COERCED]
 JsonBool = Annotated[bool, Strict()]

@@ -5,17 +5,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from annotated_types import Interval
 from pydantic import ConfigDict
 from sqlalchemy import Index, Text
 from sqlmodel import Column, Field, SQLModel
 
 from app.core.db import now_field
-from app.models.bounds import INT32_MAX, INT32_MIN, JsonInt, NoNulText
+from app.models.bounds import INT32_MAX, INT32_MIN, NOT_COERCED, JsonInt, NoNulText
 
 MESSAGE_MAX = 2_000
 Role = Literal["user", "assistant"]
 # Bounded to the column, so a huge id is a 422 rather than a database error.
-ConversationId = Annotated[JsonInt, Field(ge=INT32_MIN, le=INT32_MAX)]
+ConversationId = Annotated[int, Interval(ge=INT32_MIN, le=INT32_MAX), NOT_COERCED]
 
 
 class Conversation(SQLModel, table=True):

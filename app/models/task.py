@@ -3,6 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
+from annotated_types import Interval
 from pydantic import ConfigDict, StringConstraints, ValidationInfo, field_validator
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import Index, String, Text
@@ -11,7 +12,7 @@ from sqlmodel import Column, Field, SQLModel
 from app.core.db import now_field, optional_time_field
 from app.domain import recurrence as recurrence_rules
 from app.domain.recurrence import RULE_PATTERN
-from app.models.bounds import DateTime, JsonBool, JsonInt, NonBlankText, NoNulText
+from app.models.bounds import NOT_COERCED, DateTime, JsonBool, NonBlankText, NoNulText
 from app.models.tag import TagName
 
 TITLE_MAX = 500
@@ -19,6 +20,9 @@ DESCRIPTION_MAX = 10_000
 REMIND_BEFORE_MAX = 40_320  # four weeks, in minutes
 TAGS_PER_TASK_MAX = 20
 RECURRENCE_MAX = 500  # the column
+# Bounds inside the type, under the validator: Field(ge=...) on an optional validated type
+# leaves raw "ge"/"le" keys in the schema, which JSON Schema ignores.
+ReminderMinutes = Annotated[int, Interval(ge=0, le=REMIND_BEFORE_MAX), NOT_COERCED]
 RecurrenceRule = Annotated[str, StringConstraints(max_length=RECURRENCE_MAX, pattern=RULE_PATTERN)]
 # PostgreSQL only: a stored generated tsvector column with a GIN index (migration 0005).
 # It is not mapped, so SQLite and the ORM never see it; search queries name it directly.
@@ -105,9 +109,7 @@ class TaskCreate(TaskFields):
     )
     due_at: DateTime | None = Field(default=None, description=DUE_AT_DOC)
     recurrence: RecurrenceRule | None = Field(default=None, description=RECURRENCE_DOC)
-    remind_before_minutes: JsonInt | None = Field(
-        default=None, ge=0, le=REMIND_BEFORE_MAX, description=REMIND_DOC
-    )
+    remind_before_minutes: ReminderMinutes | None = Field(default=None, description=REMIND_DOC)
 
     @field_validator("recurrence")
     @classmethod
@@ -139,8 +141,8 @@ class TaskChanges(TaskFields):
     )
     due_at: DateTime | None = Field(default=None, description=DUE_AT_DOC + CLEARS)
     recurrence: RecurrenceRule | None = Field(default=None, description=RECURRENCE_DOC + CLEARS)
-    remind_before_minutes: JsonInt | None = Field(
-        default=None, ge=0, le=REMIND_BEFORE_MAX, description=REMIND_DOC + CLEARS
+    remind_before_minutes: ReminderMinutes | None = Field(
+        default=None, description=REMIND_DOC + CLEARS
     )
 
     @field_validator(
