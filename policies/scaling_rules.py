@@ -113,12 +113,33 @@ def pdb_for_replicated_deployments_validator(
             )
 
 
+def _program_sets_replicas(deployment: ResourceArgs) -> bool:
+    """Whether the program, not the API server, put spec.replicas there.
+
+    In a preview and in rendered manifests the props are what the program wrote. After a real
+    `up` they are the live object, where the API server has defaulted replicas to 1; then the
+    field is ours only if our server-side apply (a `pulumi-kubernetes-*` manager) owns it.
+    """
+    if get_path(deployment.props, "spec", "replicas") is None:
+        return False
+    managers = [
+        as_mapping(m) for m in as_list(get_path(deployment.props, "metadata", "managedFields"))
+    ]
+    if not managers:
+        return True
+    return any(
+        str(m.get("manager", "")).startswith("pulumi")
+        and "f:replicas" in as_mapping(get_path(m, "fieldsV1", "f:spec"))
+        for m in managers
+    )
+
+
 def hpa_owns_replicas_validator(args: StackArgs, report_violation: ReportViolation) -> None:
     """A Deployment scaled by an HPA leaves spec.replicas unset (each `up` would reset it)."""
     hpas = _hpa_targets(args)
     for deployment in _of_kind(args, "Deployment"):
         hpa = hpas.get(_identity(deployment))
-        if hpa is None or get_path(deployment.props, "spec", "replicas") is None:
+        if hpa is None or not _program_sets_replicas(deployment):
             continue
         report_violation(
             f"{display_name(deployment)}: sets spec.replicas while {display_name(hpa)} scales "

@@ -100,3 +100,24 @@ def test_hpa_rule_rejects_fixed_replicas_under_hpa() -> None:
 def test_hpa_rule_accepts_unset_replicas_under_hpa_and_fixed_without_hpa() -> None:
     assert run(HPA_RULE, api(None), hpa()) == []
     assert run(HPA_RULE, api(2), hpa(target="other")) == []
+
+
+def live(replicas_owner: str) -> SimpleNamespace:
+    """The Deployment as a real `up` leaves it in the state: replicas defaulted to 1 by the
+    API server, and managedFields saying who set each field."""
+    deployment = api(1)
+    owned: dict[str, Any] = {"f:replicas": {}} if replicas_owner.startswith("pulumi") else {}
+    deployment.props["metadata"]["managedFields"] = [
+        {"manager": "pulumi-kubernetes-b757f0f7", "operation": "Apply",
+         "fieldsV1": {"f:spec": {"f:selector": {}, **owned}}},
+        {"manager": "kube-controller-manager", "operation": "Update",
+         "fieldsV1": {"f:status": {"f:replicas": {}}}},
+    ]  # fmt: skip
+    return deployment
+
+
+def test_hpa_rule_reads_a_live_deployment_by_who_owns_replicas() -> None:
+    # Defaulted by the API server: not the program's doing.
+    assert run(HPA_RULE, live("kube-apiserver"), hpa()) == []
+    (message,) = run(HPA_RULE, live("pulumi"), hpa())
+    assert "sets spec.replicas" in message
