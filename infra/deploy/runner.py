@@ -56,7 +56,7 @@ class Outcome:
         return json.dumps(
             {
                 "changes": dict(self.changes),
-                "steps": [dataclasses.asdict(s) for s in self.steps],
+                "steps": [{**dataclasses.asdict(s), "name": s.name} for s in self.steps],
                 "violations": [dataclasses.asdict(v) for v in self.violations],
                 "outputs": dict(self.outputs),
             },

@@ -93,14 +93,17 @@ def _available(deployment: dict[str, Any]) -> bool:
     )
 
 
-def test_deploy_creates_every_resource(cluster: DevCluster, state: Path) -> None:
+def test_deploy_creates_every_resource(
+    cluster: DevCluster, state: Path, request: pytest.FixtureRequest
+) -> None:
     summary = _deploy_with_script(state, state.parent / "first-up.json")
     assert summary["changes"].get("create", 0) > 0
     assert set(summary["changes"]) <= {"create", "same"}, summary["changes"]
     assert summary["violations"] == []
     # Every Kubernetes object in the stack's state is on the API server.
-    deployer_view = Deployer.create(cluster, state / "pulumi", {})
-    objects = objects_of(deployer_view.export(STACK))
+    # The deployer reads the secrets (the state's passphrase) the first deploy generated.
+    deployer: Deployer = request.getfixturevalue("deployer")
+    objects = objects_of(deployer.export(STACK))
     kinds = {o.kind for o in objects}
     assert {
         "Deployment.v1.apps",
@@ -172,8 +175,19 @@ def test_image_tag_change_previews_as_deployment_updates_and_rolls(
     }
     assert ours
     preview = deployer.run("preview", STACK, "--diff", "--config", f"imageTag={NEW_TAG}")
-    changed = {(s["type"], s["name"]) for s in preview.summary["steps"] if s["op"] != "same"}
-    assert changed == {("kubernetes:apps/v1:Deployment", name) for name in ours}
+    # Steps name resources by their Pulumi name; the cluster by metadata.name.
+    deployment_type = "kubernetes:apps/v1:Deployment"
+    k8s_name = {
+        r["urn"].rsplit("::", 1)[-1]: r["outputs"]["metadata"]["name"]
+        for r in deployer.export(STACK)
+        if r["type"] == deployment_type
+    }
+    changed = {
+        (s["type"], k8s_name.get(s["name"], s["name"]))
+        for s in preview.summary["steps"]
+        if s["op"] != "same"
+    }
+    assert changed == {(deployment_type, name) for name in ours}
     assert set(preview.summary["changes"]) == {"same", "update"}
 
     up = deployer.run("up", STACK, "--config", f"imageTag={NEW_TAG}", "--policy-pack", "policies")
