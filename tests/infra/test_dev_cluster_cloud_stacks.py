@@ -6,7 +6,9 @@ its Kubernetes objects sent to the dev cluster instead of a cluster of its own. 
 under mocks (tests/infra/test_program.py): the cloud resources themselves (OKE VCN, cluster
 and node pool; AKS resource group and managed cluster; GKE cluster and node pool; vault
 lookups), whose providers (pulumi-oci, azure-native, gcp) are not built here and whose
-APIs cannot be reached.
+APIs cannot be reached. For the same reason the vault behind the Dapr secret store (OCI Vault
+on oke, Key Vault on aks: secrets written into a cloud vault) is swapped for the Kubernetes
+secret store here; the vault path stays under mocks.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ def deployer(tmp_path: Path) -> Iterator[Deployer]:
 
 
 def test_cloud_stack_kubernetes_part_comes_up(cloud_stack: str, deployer: Deployer) -> None:
-    up = deployer.run("up", cloud_stack, "--policy-pack", "policies")
+    up = deployer.run(
+        "up", cloud_stack, "--policy-pack", "policies", "--config", "secretStore=kubernetes"
+    )
     assert "taskflow-policies@v" in up.stdout
     assert set(up.ops()) <= {"create", "same"} and up.ops()["create"] > 0
     assert up.summary["violations"] == []
