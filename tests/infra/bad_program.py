@@ -1,8 +1,10 @@
 """A deliberately bad program run through the same route as the real one (infra.deploy):
-a privileged container without limits on an unpinned image. Its `up` must fail in the
-policy pack, before anything reaches the cluster.
+a privileged container without limits on an unpinned image, in a pod on the host's network,
+PID namespace and root filesystem, with a host port and SYS_ADMIN (the workload issue 12
+found passing with 0 violations). Its `preview` and its `up` must fail in the policy pack,
+before anything reaches the cluster.
 
-    python -m tests.infra.bad_program --work-dir DIR --backend URL
+    python -m tests.infra.bad_program {preview,up} --work-dir DIR --backend URL
 """
 
 from __future__ import annotations
@@ -32,13 +34,21 @@ def bad_program() -> None:
             "template": {
                 "metadata": {"labels": labels},
                 "spec": {
+                    "hostNetwork": True,
+                    "hostPID": True,
+                    "volumes": [{"name": "host", "hostPath": {"path": "/"}}],
                     "containers": [
                         {
                             "name": NAME,
                             "image": "nginx:latest",
-                            "securityContext": {"privileged": True},
+                            "ports": [{"containerPort": 80, "hostPort": 80}],
+                            "volumeMounts": [{"name": "host", "mountPath": "/host"}],
+                            "securityContext": {
+                                "privileged": True,
+                                "capabilities": {"add": ["SYS_ADMIN"]},
+                            },
                         }
-                    ]
+                    ],
                 },
             },
         },
@@ -48,11 +58,12 @@ def bad_program() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
+    parser.add_argument("operation", choices=("preview", "up"))
     parser.add_argument("--work-dir", type=Path, required=True)
     parser.add_argument("--backend", required=True)
     args = parser.parse_args()
     request = Request(
-        operation="up",
+        operation=args.operation,
         stack="minikube",
         work_dir=args.work_dir,
         backend=args.backend,

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from infra.dev_cluster.charts import stand_in_charts
-from policies import k8s_rules
+from policies import k8s_rules, pod_security
 from tests.infra.bad_program import NAME as BAD_NAME
 from tests.infra.dev_cluster import (
     ROOT,
@@ -213,13 +213,14 @@ def test_image_tag_change_previews_as_deployment_updates_and_rolls(
         assert any(c["image"].endswith(f":{NEW_TAG}") for c in template)
 
 
-def test_bad_program_fails_the_real_up_through_the_policy_pack(
-    cluster: DevCluster, deployer: Deployer
+@pytest.mark.parametrize("operation", ["preview", "up"])
+def test_bad_program_fails_through_the_policy_pack(
+    cluster: DevCluster, deployer: Deployer, operation: str
 ) -> None:
-    workdir = deployer.workdir.parent / "bad"
+    workdir = deployer.workdir.parent / f"bad-{operation}"
     (workdir / "state").mkdir(parents=True)
     proc = subprocess.run(
-        [sys.executable, "-m", "tests.infra.bad_program",
+        [sys.executable, "-m", "tests.infra.bad_program", operation,
          "--work-dir", str(workdir / "project"), "--backend", f"file://{workdir / 'state'}"],
         cwd=ROOT, env={**deployer.env, "PULUMI_HOME": str(workdir / "home")},
         capture_output=True, text=True, timeout=600, check=False,
@@ -230,6 +231,10 @@ def test_bad_program_fails_the_real_up_through_the_policy_pack(
         k8s_rules.NO_PRIVILEGED_CONTAINERS,
         k8s_rules.CONTAINER_RESOURCE_LIMITS,
         k8s_rules.PINNED_IMAGE_TAGS,
+        pod_security.HOST_NAMESPACES,
+        pod_security.HOST_PATH_VOLUMES,
+        pod_security.HOST_PORTS,
+        pod_security.RESTRICTED_CAPABILITIES,
     ):
         assert policy in out, f"{policy} not reported:\n{out[-4000:]}"
     assert "mandatory" in out
