@@ -66,6 +66,20 @@ def test_login_wrong_password_and_unknown_email_look_the_same(client: TestClient
     assert wrong.json() == unknown.json()
 
 
+@pytest.mark.parametrize(
+    "email", ["x@c.test", "user@localhost", "not an email", "ANN@EXAMPLE.COM "]
+)
+def test_login_any_unknown_email_string_is_401_like_a_wrong_password(
+    client: TestClient, email: str
+) -> None:
+    # The schema says "string": every string it admits gets the credentials answer, never a 422.
+    client.post("/api/auth/signup", json=SIGNUP)
+    response = client.post("/api/auth/login", json={"email": email, "password": "nope-nope"})
+    assert response.status_code == 401, response.text
+    login_schema = client.get("/openapi.json").json()["components"]["schemas"]["UserLogin"]
+    assert "format" not in login_schema["properties"]["email"]
+
+
 def test_login_locks_account_after_repeated_failures(
     client: TestClient, settings: Settings
 ) -> None:
