@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
+from websockets.typing import Subprotocol
 
 from app.api.middleware import RequestContextMiddleware
 from app.web import mount_web
@@ -114,12 +115,15 @@ def _ws_url(api_url: str, websocket: WebSocket) -> str:
 
 async def _relay_socket(websocket: WebSocket, url: str) -> None:
     """Relays messages both ways; when either side closes, closes the other."""
+    # The browser's subprotocols carry its token (["bearer", token]): offer them upstream and
+    # answer with the one the API chose.
+    offered = [Subprotocol(p) for p in websocket.scope.get("subprotocols") or []]
     try:
-        upstream = await connect(url, open_timeout=5)
+        upstream = await connect(url, open_timeout=5, subprotocols=offered or None)
     except (OSError, WebSocketException, TimeoutError):
         await websocket.close(code=status.WS_1011_INTERNAL_ERROR, reason="API unreachable")
         return
-    await websocket.accept()
+    await websocket.accept(subprotocol=upstream.subprotocol)
 
     async def down() -> None:
         async for message in upstream:

@@ -253,6 +253,8 @@ def test_list_refetched_when_socket_pushes_event(
     )
     assert created.status == 201
     expect(task_item(page, "made elsewhere")).to_have_count(0)
+    # The token is never in the socket's URL (URLs reach access logs).
+    assert "token" not in sockets[-1].url
     sockets[-1].send('{"event_type": "created", "task_id": 1, "changes": {}, "occurred_at": ""}')
     expect(task_item(page, "made elsewhere")).to_be_visible(timeout=3_000)
 

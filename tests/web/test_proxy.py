@@ -80,16 +80,27 @@ def test_ui_and_probes_served_when_web_only(client: TestClient) -> None:
     assert 'http_requests_total{method="GET",route="/api/{path:path}",service="web"' in metrics.text
 
 
-def test_updates_relayed_when_api_pushes_event(live_server: LiveServer) -> None:
+@pytest.mark.parametrize("token_in", ["subprotocol", "query"])
+def test_updates_relayed_when_api_pushes_event(live_server: LiveServer, token_in: str) -> None:
     account = httpx.post(
         f"{live_server.url}/api/auth/signup",
-        json={"email": "relay@example.com", "password": "a-long-passw0rd", "name": "Relay"},
-    ).json()
+        json={"email": f"relay-{token_in}@example.com", "password": "a-long-passw0rd",
+              "name": "Relay"},
+    ).json()  # fmt: skip
     user_id, token = account["user"]["id"], account["access_token"]
+    # What the browser sends (the token as a subprotocol), and the older ?token= form.
+    path = f"/api/{user_id}/updates"
+    connect = (
+        {"url": path, "subprotocols": ["bearer", token]}
+        if token_in == "subprotocol"
+        else {"url": f"{path}?token={token}"}
+    )
     with (
         TestClient(create_web_app(live_server.url)) as client,
-        client.websocket_connect(f"/api/{user_id}/updates?token={token}") as socket,
+        client.websocket_connect(**connect) as socket,
     ):
+        if token_in == "subprotocol":
+            assert socket.accepted_subprotocol == "bearer"
         created = client.post(
             f"/api/{user_id}/tasks",
             headers={"Authorization": f"Bearer {token}"},

@@ -18,12 +18,12 @@ export function connectLive({ userId, token, onEvent, onState }) {
 
   function open() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const url =
-      `${scheme}//${location.host}/api/${encodeURIComponent(userId)}/updates` +
-      `?token=${encodeURIComponent(token)}`;
+    const url = `${scheme}//${location.host}/api/${encodeURIComponent(userId)}/updates`;
     onState(attempt === 0 ? "connecting" : "reconnecting");
     try {
-      socket = new WebSocket(url);
+      // The token travels as the subprotocol pair ["bearer", token]: never in a URL, so
+      // never in an access log (a browser cannot set headers on a WebSocket).
+      socket = new WebSocket(url, ["bearer", token]);
     } catch {
       schedule();
       return;
