@@ -33,6 +33,20 @@ def test_out_of_range_path_ids_are_422(client: TestClient, number: int) -> None:
         assert response.status_code == 422, f"{method} {url}: {response.status_code}"
 
 
+@pytest.mark.parametrize("user_id", ["0", "not-a-uuid", "%5B%5D", "null"])
+def test_malformed_user_id_in_path_is_422_even_with_a_real_task_id(
+    client: TestClient, user_id: str
+) -> None:
+    # The schemathesis run pins user_id and so never sends these (tests/hardening/schemathesis_hooks.py).
+    user = signup(client)
+    task = create_task(client, user, title="t")
+    for method in ("GET", "DELETE"):
+        url = f"/api/{user_id}/tasks/{task['id']}"
+        response = client.request(method, url, headers=user.headers)
+        assert response.status_code == 422, f"{method} {url}: {response.status_code}"
+        assert response.json()["detail"][0]["field"] == "user_id"
+
+
 @pytest.mark.parametrize("number", HUGE)
 def test_out_of_range_query_integers_are_422(client: TestClient, number: int) -> None:
     user = signup(client)

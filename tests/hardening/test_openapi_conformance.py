@@ -19,6 +19,8 @@ from tests.conftest import make_settings
 from tests.utils.live_server import LiveServer
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
+# Drops the cases whose only broken part is the pinned user_id (see the module for why).
+HOOKS = str(Path(__file__).with_name("schemathesis_hooks.py"))
 # Enough cases per operation and phase to find the edges; a fixed seed keeps runs repeatable.
 MAX_EXAMPLES = 15
 SEED = 16
@@ -42,14 +44,6 @@ def live_api(database_url: str) -> Iterator[str]:
 
 
 @pytest.mark.timeout(900)
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16: 45 unique failures on SQLite at 15:20 (-n 5); at 18:30 (5 examples) 8 on "
-    "SQLite and 9 on PostgreSQL: 8 ST201 negative_data_rejection on routes with a second "
-    "integer path id, naming the config-fixed user_id as mutated while a valid one was sent "
-    "(looks like a schemathesis false positive, not yet configured away), and on PostgreSQL "
-    "1 ST202: email-validator refuses special-use domains (x@c.test) that format: email allows",
-)
 def test_api_conforms_to_its_openapi_document(live_api: str, tmp_path: Path) -> None:
     response = httpx.post(
         f"{live_api}/api/auth/signup",
@@ -89,7 +83,12 @@ def test_api_conforms_to_its_openapi_document(live_api: str, tmp_path: Path) -> 
             "--report-dir",
             str(tmp_path / "report"),
         ],
-        env={**os.environ, "ST_TOKEN": body["access_token"], "ST_USER_ID": body["user"]["id"]},
+        env={
+            **os.environ,
+            "SCHEMATHESIS_HOOKS": HOOKS,
+            "ST_TOKEN": body["access_token"],
+            "ST_USER_ID": body["user"]["id"],
+        },
         capture_output=True,
         text=True,
         timeout=840,
