@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 # One relay per database publishes; others wait on this PostgreSQL advisory lock.
 RELAY_LOCK_ID = 0x7A5F_0001
 BACKLOG_REPORT_SECONDS = 5.0
+# A publish still pending after this long is reported as a stall (see _publish_reporting_stalls).
+STALL_REPORT_SECONDS = 5.0
 _relays: "weakref.WeakKeyDictionary[Engine, OutboxRelay]" = weakref.WeakKeyDictionary()
 
 
@@ -137,7 +139,7 @@ class OutboxRelay:
         if not rows:
             return 0
         try:
-            await self._publisher.publish([_to_message(row) for row in rows])
+            await self._publish_reporting_stalls([_to_message(row) for row in rows])
         except TransientPublishError:
             EVENTS_PUBLISH_FAILURES.labels(topic=rows[0].topic).inc()
             assert rows[0].id is not None
@@ -149,6 +151,35 @@ class OutboxRelay:
         for row in rows:
             EVENTS_PUBLISHED.labels(topic=row.topic).inc()
         return len(rows)
+
+    async def _publish_reporting_stalls(self, messages: list[Message]) -> None:
+        """Publishes; a publish that hangs is reported once when it stalls and once when it
+        goes through. An unreachable Kafka broker makes the producer wait (up to its request
+        timeout) rather than fail, so without this an outage would pass unreported."""
+        publish = asyncio.ensure_future(self._publisher.publish(messages))
+        try:
+            done, _ = await asyncio.wait({publish}, timeout=STALL_REPORT_SECONDS)
+            if done:
+                publish.result()  # its exception, if any
+                return
+            began = time.monotonic() - STALL_REPORT_SECONDS
+            backlog = await asyncio.to_thread(self.backlog)
+            logger.warning(
+                "publishing stalled for %.0fs (broker unreachable?); backlog %d",
+                STALL_REPORT_SECONDS,
+                backlog,
+                extra={"backlog": backlog},
+            )
+            await publish
+            backlog = await asyncio.to_thread(self.backlog)
+            logger.warning(
+                "publishing resumed after a %.0fs stall; publishing a backlog of %d",
+                time.monotonic() - began,
+                backlog,
+                extra={"backlog": backlog},
+            )
+        finally:
+            publish.cancel()  # no-op once done; never left running if this round is cancelled
 
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()

@@ -1,7 +1,6 @@
-"""A broker outage is reported, not shouted: a bounded number of warning lines per process.
-
-Not yet asserted (issue 16, open): a start and an end line naming the backlog. Through a 15 s
-outage the relay's publish does not fail, so the relay never reports the outage itself."""
+"""A broker outage is reported, not shouted: the relay reports it once when its publish stalls
+and once when it goes through, each with the backlog, and every process stays under a bounded
+number of warning lines."""
 
 import json
 import time
@@ -54,3 +53,13 @@ def test_broker_outage_is_logged_at_a_bounded_rate(stack: Stack) -> None:
         if len(lines) > MAX_LINES_PER_PROCESS:
             noisy[service.name] = len(lines)
     assert not noisy, f"log lines during a {OUTAGE_SECONDS}s outage: {noisy}"
+    relay = [
+        entry
+        for entry in _lines_since(stack.api, marks[stack.api.name])
+        if "backlog" in entry  # the relay's outage reports carry it as a field
+    ]
+    messages = [str(entry["message"]) for entry in relay]
+    starts = [m for m in messages if m.startswith(("publishing stalled", "publish failed"))]
+    ends = [m for m in messages if m.startswith(("publishing resumed", "broker reachable"))]
+    assert starts and starts[0].startswith("publishing stalled"), messages
+    assert len(ends) == 1 and messages[-1] == ends[0], messages
