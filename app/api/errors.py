@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from app.models.bounds import PATTERN_MESSAGES
@@ -118,6 +119,22 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+DATABASE_UNAVAILABLE = "The database is unreachable for now; try again in a few seconds."
+RETRY_AFTER_SECONDS = 5
+
+
+async def _database_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    # An outage (connection refused or lost, a lock held too long) is the server's and passes:
+    # a 503 the client may retry, not a 500 with a trace. Only the type is logged (the
+    # message quotes the statement).
+    logger.warning("database unavailable: %s", type(exc).__name__)
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        content={"detail": DATABASE_UNAVAILABLE, "message": DATABASE_UNAVAILABLE},
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=exc)
     return JSONResponse(
@@ -130,4 +147,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(InterfaceError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)

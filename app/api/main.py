@@ -1,9 +1,9 @@
 from fastapi import APIRouter
 
-from app.api.responses import INVALID
+from app.api.responses import INVALID, UNAVAILABLE
 from app.api.routes import activity, auth, chat, health, ops, profile, tags, tasks, updates
 
-api_router = APIRouter(responses=INVALID)
+api_router = APIRouter(responses=INVALID | UNAVAILABLE)
 api_router.include_router(health.router)
 api_router.include_router(auth.router)
 api_router.include_router(profile.router)

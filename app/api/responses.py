@@ -24,6 +24,8 @@ INVALID: Responses = {
         ValidationErrorBody | InputErrorBody,
     )
 }
+# Every route: while the database is unreachable the answer is 503 with Retry-After.
+UNAVAILABLE: Responses = {503: _error("The database is unreachable for now (see Retry-After)")}
 MALFORMED_BODY: Responses = {400: _error("The body cannot be read (not UTF-8 JSON)")}
 AUTHENTICATED: Responses = {401: _error("Missing, invalid or expired access token")}
 USER_SCOPED: Responses = {

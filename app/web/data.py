@@ -19,7 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
 
 from app.api.deps import PathUser, SessionDep
-from app.api.responses import INVALID, USER_SCOPED
+from app.api.responses import INVALID, UNAVAILABLE, USER_SCOPED
 from app.chat.parsing.quick_add import parse_quick_add
 from app.domain.timezones import parse_timezone
 from app.models.task import TaskCreate, TaskPublic
@@ -27,7 +27,9 @@ from app.models.task_query import LIMIT_MAX, TaskQuery
 from app.services import activity, tasks
 from app.services.errors import InvalidInput
 
-router = APIRouter(prefix="/api/{user_id}", tags=["data"], responses=INVALID | USER_SCOPED)
+router = APIRouter(
+    prefix="/api/{user_id}", tags=["data"], responses=INVALID | UNAVAILABLE | USER_SCOPED
+)
 COLUMNS = [
     "TYPE",
     "CONTENT",

@@ -11,11 +11,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.api.deps import PathUser
-from app.api.responses import INVALID, USER_SCOPED, body_route
+from app.api.responses import INVALID, UNAVAILABLE, USER_SCOPED, body_route
 from app.chat.parsing.quick_add import QuickAdd, parse_quick_add
 from app.models.task import TITLE_MAX
 
-router = APIRouter(prefix="/api/{user_id}", tags=["tasks"], responses=INVALID | USER_SCOPED)
+router = APIRouter(
+    prefix="/api/{user_id}", tags=["tasks"], responses=INVALID | UNAVAILABLE | USER_SCOPED
+)
 
 
 class QuickAddRequest(BaseModel):

@@ -9,6 +9,7 @@ end, every consumer alive and healthy.
 import time
 from collections.abc import Callable
 
+import httpx
 import pytest
 
 from tests.chaos.conftest import CONSUMER_STALL_SECONDS
@@ -94,7 +95,8 @@ def test_database_outage_with_consumer_backlog_is_survived_and_reported(stack: S
     assert stack.api is not None
     audit = stack.consumers["audit"]
     audit.pause()  # a backlog builds up for the audit consumer alone
-    workload = Workload(stack.api.url, signup(stack.api.url, 2), pace=0.05)
+    signup_users = signup(stack.api.url, 2)
+    workload = Workload(stack.api.url, signup_users, pace=0.05)
     workload.start()
     try:
         wait_for(lambda: workload.record.total >= 20, within=60, what="a backlog of 20")
@@ -105,6 +107,11 @@ def test_database_outage_with_consumer_backlog_is_survived_and_reported(stack: S
     stack.postgres.stop()
     audit.resume()  # it polls its backlog while the database is away
     began = time.monotonic()
+    # The API answers a 503 the client may retry, not a 500.
+    owner = signup_users[0]
+    listed = httpx.get(f"{stack.api.url}/api/{owner.id}/tasks", headers=owner.headers)
+    assert listed.status_code == 503 and listed.headers["Retry-After"], listed.text
+    assert "unreachable" in listed.json()["detail"]
     # No progress for CONSUMER_STALL_SECONDS while lag > 0: its health must say so.
     wait_for(
         lambda: audit.health() == 503,
