@@ -24,7 +24,8 @@ from infra.dev_cluster.charts import stand_in_charts
 from tests.delivery.helpers import WORKFLOWS, DeployStep, deploy_argv, deploy_steps, jobs, load_yaml
 from tests.infra.dev_cluster import CONTEXT, ROOT, Deployer, DevCluster, running_cluster
 
-pytestmark = [pytest.mark.pulumi_cli, pytest.mark.timeout(1500)]
+# In CI the first of these may wait for the cold Go builds scripts/test runs in the background.
+pytestmark = [pytest.mark.pulumi_cli, pytest.mark.timeout(3600)]
 
 STACK = "minikube"
 RUNNING = "1111111111111111111111111111111111111111"  # the release before this push

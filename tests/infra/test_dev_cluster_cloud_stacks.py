@@ -21,7 +21,8 @@ import pytest
 from infra.dev_cluster.charts import stand_in_charts
 from tests.infra.dev_cluster import Deployer, objects_of, running_cluster
 
-pytestmark = [pytest.mark.pulumi_cli, pytest.mark.timeout(1200)]
+# In CI the first of these may wait for the cold Go builds scripts/test runs in the background.
+pytestmark = [pytest.mark.pulumi_cli, pytest.mark.timeout(3600)]
 
 
 @pytest.fixture(params=("oke", "aks", "gke"))

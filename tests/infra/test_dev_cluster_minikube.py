@@ -32,7 +32,8 @@ from tests.infra.dev_cluster import (
     wait_until,
 )
 
-pytestmark = [pytest.mark.pulumi_cli, pytest.mark.timeout(1500)]
+# In CI the first of these may wait for the cold Go builds scripts/test runs in the background.
+pytestmark = [pytest.mark.pulumi_cli, pytest.mark.timeout(3600)]
 
 STACK = "minikube"
 NEW_TAG = "0a1b2c3d"
