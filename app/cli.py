@@ -1,5 +1,7 @@
 """The `taskflow` console command: one entry point for every process Taskflow runs."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -65,7 +67,7 @@ def serve(
     )
 
 
-def app_from_environment() -> "FastAPI":
+def app_from_environment() -> FastAPI:
     """The app of one `taskflow serve --workers N` process, configured from the environment."""
     from app.main import create_app
     from app.transports import select_transport

@@ -2,6 +2,8 @@
 fed by the transport's host (Kafka loop or Dapr routes), plus health, metrics and, for
 realtime, the WebSocket clients connect to. It only wires."""
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import logging

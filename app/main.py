@@ -1,5 +1,7 @@
 """The API process root: builds the app from settings; it only wires."""
 
+from __future__ import annotations
+
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 

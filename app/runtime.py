@@ -1,6 +1,8 @@
 """Background work of the API process: the outbox relay, and whatever the transport runs
 inside the API (the embedded consumers and the reminder timer of the in-process transport)."""
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import logging

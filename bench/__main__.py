@@ -3,6 +3,8 @@
 uv run python -m bench
 """
 
+from __future__ import annotations
+
 import sys
 
 from bench import embedded, events, list_tasks

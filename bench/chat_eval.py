@@ -5,6 +5,8 @@ split is never tuned against: its failures are not printed.
 Run: uv run python bench/chat_eval.py [--failures] [--only CATEGORY] [--tuned]
 """
 
+from __future__ import annotations
+
 import sys
 from pathlib import Path
 

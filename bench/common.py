@@ -5,6 +5,8 @@ The machine is shared and noisy, so every figure is measured in rounds interleav
 floor, and the table reports the ratio per round (median and range), not absolute numbers alone.
 """
 
+from __future__ import annotations
+
 import http.client
 import json
 import os
@@ -43,11 +45,11 @@ def free_port() -> int:
     return _free_port()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Taskflow:
     """A running `taskflow` process and where it answers."""
 
-    proc: "subprocess.Popen[bytes]"
+    proc: subprocess.Popen[bytes]
     port: int
 
     @property
@@ -78,7 +80,7 @@ def taskflow(args: list[str], env: dict[str, str], port: int) -> Iterator[Taskfl
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"`taskflow {' '.join(args)}` did not answer: {_tail(log)}")
                 time.sleep(0.1)
-            yield Taskflow(proc, port)
+            yield Taskflow(proc=proc, port=port)
         finally:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
@@ -165,7 +167,7 @@ def run_parallel(workers: int, count: int, work: Callable[[int], Any]) -> tuple[
     return results, time.perf_counter() - started
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Figure:
     """One row of the result table: Taskflow's value and its floor, per round."""
 

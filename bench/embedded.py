@@ -7,6 +7,8 @@ The lag is `activity.recorded_at - occurred_at` of each create (both from one cl
 absolute (p99 under 100 ms), so the floor column shows SQLite's own inserts-only rate instead.
 """
 
+from __future__ import annotations
+
 import argparse
 import sqlite3
 import tempfile
@@ -82,9 +84,17 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=1200)
     args = parser.parse_args()
 
-    writes = Figure("embedded creates/s, 8 writers", "/s", "sqlite3 inserts only, 8 threads")
-    lag_p50 = Figure("embedded audit lag p50, 8 writers", "ms", "goal: p99 < 100 ms")
-    lag_p99 = Figure("embedded audit lag p99, 8 writers", "ms", "goal: p99 < 100 ms")
+    writes = Figure(
+        name="embedded creates/s, 8 writers",
+        unit="/s",
+        floor_name="sqlite3 inserts only, 8 threads",
+    )
+    lag_p50 = Figure(
+        name="embedded audit lag p50, 8 writers", unit="ms", floor_name="goal: p99 < 100 ms"
+    )
+    lag_p99 = Figure(
+        name="embedded audit lag p99, 8 writers", unit="ms", floor_name="goal: p99 < 100 ms"
+    )
     with tempfile.TemporaryDirectory(prefix="taskflow-bench-") as tmp:
         db = Path(tmp) / "taskflow.db"
         url = f"sqlite:///{db}"

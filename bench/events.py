@@ -15,6 +15,8 @@ consumer (`taskflow consume audit`) as separate processes on loopback. Each roun
 its time goes (raw stacks are kept in FILE).
 """
 
+from __future__ import annotations
+
 import argparse
 import json
 import signal
@@ -72,7 +74,7 @@ def audit_latencies(url: str, task_ids: list[int], timeout: float = 300) -> list
             time.sleep(0.2)
 
 
-def py_spy(pid: int, out: str) -> "subprocess.Popen[bytes]":
+def py_spy(pid: int, out: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
             "uvx",
@@ -103,11 +105,21 @@ def main() -> None:
     parser.add_argument("--profile", help="py-spy raw stacks of the API during a write round")
     args = parser.parse_args()
 
-    writes8 = Figure("creates/s with events, 8 writers", "/s", "inserts only, 8 conns")
-    writes1 = Figure("creates/s with events, 1 writer", "/s", "inserts only, 1 conn")
-    audit_p50 = Figure("commit -> audit p50, 8 writers", "ms", "broker e2e p50")
-    audit_p99 = Figure("commit -> audit p99, 8 writers", "ms", "broker e2e p99")
-    workers = Figure("creates/s, 2 API workers vs 1", "/s", "1 worker, same round")
+    writes8 = Figure(
+        name="creates/s with events, 8 writers", unit="/s", floor_name="inserts only, 8 conns"
+    )
+    writes1 = Figure(
+        name="creates/s with events, 1 writer", unit="/s", floor_name="inserts only, 1 conn"
+    )
+    audit_p50 = Figure(
+        name="commit -> audit p50, 8 writers", unit="ms", floor_name="broker e2e p50"
+    )
+    audit_p99 = Figure(
+        name="commit -> audit p99, 8 writers", unit="ms", floor_name="broker e2e p99"
+    )
+    workers = Figure(
+        name="creates/s, 2 API workers vs 1", unit="/s", floor_name="1 worker, same round"
+    )
     notes: list[str] = []
     failures = 0
 

@@ -7,6 +7,8 @@
 - the same SQL: the statements the app sends for a request, replayed on a warm connection.
 """
 
+from __future__ import annotations
+
 import asyncio
 import json
 import re

@@ -9,6 +9,8 @@ captured from the app's own service code in this process and replayed with psyco
 figure is a keep-alive HTTP GET against `taskflow serve` running as its own process.
 """
 
+from __future__ import annotations
+
 import argparse
 import random
 import uuid
@@ -162,8 +164,12 @@ def main() -> None:
                     name: (
                         f"/api/{user_id}/tasks?{urlencode(params, doseq=True)}",
                         app_statements(engine, user_id, params),
-                        Figure(f"list {label}, {name}: p50", "ms", "same SQL p50"),
-                        Figure(f"list {label}, {name}: p95", "ms", "same SQL p95"),
+                        Figure(
+                            name=f"list {label}, {name}: p50", unit="ms", floor_name="same SQL p50"
+                        ),
+                        Figure(
+                            name=f"list {label}, {name}: p95", unit="ms", floor_name="same SQL p95"
+                        ),
                     )
                     for name, params in QUERIES.items()
                 }

@@ -6,6 +6,8 @@ Two views: by library at the leaf frame (whose code was running), and inclusive 
 the steps of a request (a sample counts for each step on its stack).
 """
 
+from __future__ import annotations
+
 import sys
 from collections import Counter
 

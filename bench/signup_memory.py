@@ -8,6 +8,8 @@ size before them. Argon2 allocates its whole memory cost per hash in flight, so 
 about (hashes in flight) x (memory cost).
 """
 
+from __future__ import annotations
+
 import argparse
 import tempfile
 from functools import partial

@@ -1,5 +1,7 @@
 """Pulumi entry point: read config, let the target's stack module plan, then deploy."""
 
+from __future__ import annotations
+
 import sys
 from pathlib import Path
 

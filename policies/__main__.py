@@ -1,5 +1,7 @@
 """Entry point Pulumi runs for `--policy-pack policies`: serve the pack (blocks forever)."""
 
+from __future__ import annotations
+
 from pulumi_policy import PolicyPack
 
 from policies.pack import DEFAULT_ENFORCEMENT_LEVEL, PACK_NAME, POLICIES

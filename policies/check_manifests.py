@@ -32,7 +32,7 @@ from policies.props import ReportViolation, as_list
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ManifestResource:
     """A rendered object shaped like the ``ResourceValidationArgs`` the validators read."""
 
@@ -42,7 +42,7 @@ class ManifestResource:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Violation:
     policy: str
     enforcement_level: EnforcementLevel
@@ -127,7 +127,7 @@ def check(
     return violations
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Stack:
     """What a stack validator reads: every resource."""
 
@@ -138,7 +138,14 @@ def _collector(violations: list[Violation], rule: Rule | StackRule, source: str)
     """A ``report_violation`` that appends to ``violations``."""
 
     def report(message: str, urn: str | None = None) -> None:
-        violations.append(Violation(rule.name, rule.enforcement_level, source, message))
+        violations.append(
+            Violation(
+                policy=rule.name,
+                enforcement_level=rule.enforcement_level,
+                source=source,
+                message=message,
+            )
+        )
 
     return report
 

@@ -34,7 +34,7 @@ FREE_TIER_MAX_MEMORY_GB = 24.0
 MAX_HPA_REPLICAS = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NodePoolSize:
     """What one OKE node pool asks for; ``None`` fields could not be read from its props."""
 

@@ -38,7 +38,7 @@ class ExemptionError(ValueError):
     """The exemptions file is malformed; the pack refuses to load rather than guess."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Exemption:
     policy: str
     resource: str
@@ -59,7 +59,7 @@ def resource_keys(args: ResourceArgs) -> set[str]:
     return keys
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Exemptions:
     entries: tuple[Exemption, ...]
     clock: Clock = utc_today
@@ -137,4 +137,4 @@ def _entry(raw: Any, where: str) -> Exemption:
 def load_exemptions(path: Path = EXEMPTIONS_FILE, clock: Clock = utc_today) -> Exemptions:
     with path.open(encoding="utf-8") as handle:
         document = yaml.safe_load(handle)
-    return Exemptions(parse_exemptions(document, path.name), clock)
+    return Exemptions(entries=parse_exemptions(document, path.name), clock=clock)

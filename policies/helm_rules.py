@@ -25,7 +25,7 @@ HELM_RELEASE_TYPES = frozenset({"kubernetes:helm.sh/v3:Release"})
 EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrustedChart:
     repo: str
     name: str

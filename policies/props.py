@@ -69,7 +69,7 @@ def as_number(value: object) -> float | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class KubernetesType:
     """A parsed Pulumi Kubernetes type token such as ``kubernetes:apps/v1:Deployment``."""
 
@@ -133,7 +133,7 @@ def pod_template(args: ResourceArgs) -> Mapping[str, Any] | None:
     return as_mapping(get_path(args.props, *path)) if path else args.props
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Container:
     """One container of a pod, with the section it came from (``containers``, ...)."""
 

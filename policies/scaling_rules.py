@@ -29,7 +29,7 @@ PDB_FOR_REPLICATED_DEPLOYMENTS = "pdb-for-replicated-deployments"
 HPA_OWNS_REPLICAS = "hpa-owns-replicas"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Named:
     namespace: str
     name: str
@@ -38,7 +38,7 @@ class _Named:
 def _identity(resource: ResourceArgs) -> _Named:
     metadata = as_mapping(resource.props.get("metadata"))
     name = metadata.get("name") or getattr(resource, "name", None) or ""
-    return _Named(str(metadata.get("namespace") or "default"), str(name))
+    return _Named(namespace=str(metadata.get("namespace") or "default"), name=str(name))
 
 
 def _of_kind(args: StackArgs, kind: str) -> list[ResourceArgs]:
@@ -51,7 +51,7 @@ def _hpa_targets(args: StackArgs) -> dict[_Named, ResourceArgs]:
     for hpa in _of_kind(args, "HorizontalPodAutoscaler"):
         ref = as_mapping(get_path(hpa.props, "spec", "scaleTargetRef"))
         if ref.get("kind") == "Deployment" and isinstance(ref.get("name"), str):
-            targets[_Named(_identity(hpa).namespace, ref["name"])] = hpa
+            targets[_Named(namespace=_identity(hpa).namespace, name=ref["name"])] = hpa
     return targets
 
 

@@ -1,5 +1,7 @@
 """Shared fixtures: each API test runs on SQLite and on a real PostgreSQL."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 from pathlib import Path
 

@@ -1,5 +1,7 @@
 """Alembic environment: the schema is SQLModel's metadata; the URL comes from the caller."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from alembic import context

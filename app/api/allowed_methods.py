@@ -1,6 +1,8 @@
 """A 405 names every method its path accepts (Starlette names only the first route's, and
 GET and POST on one path are two routes)."""
 
+from __future__ import annotations
+
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 

@@ -1,5 +1,7 @@
 """Injectables, as Annotated aliases; tests replace them with dependency_overrides."""
 
+from __future__ import annotations
+
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated

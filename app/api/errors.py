@@ -1,5 +1,7 @@
 """Every failure becomes a 4xx with a message naming the field; never a 500 with a trace."""
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any

@@ -1,5 +1,7 @@
 """Per-request correlation id and Prometheus request metrics, as one pure ASGI middleware."""
 
+from __future__ import annotations
+
 import logging
 import re
 import time

@@ -4,6 +4,8 @@ PostgreSQL's text cannot hold one, so it would fail deep in a statement as a 500
 once here, for every route (REST, chat, MCP over HTTP), instead of field by field.
 """
 
+from __future__ import annotations
+
 import json
 from typing import Any
 from urllib.parse import parse_qsl, unquote

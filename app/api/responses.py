@@ -5,6 +5,8 @@ request has its dict here; a router adds the ones all its routes share (a user-s
 router: 401 and 403) and a route only what is its own (404 for an id, 409, 400 for a body).
 """
 
+from __future__ import annotations
+
 from typing import Any
 
 from app.api.errors import ErrorBody, InputErrorBody, ValidationErrorBody

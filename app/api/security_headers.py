@@ -1,5 +1,7 @@
 """Security headers on every API response (the web app's pages set their own CSP)."""
 
+from __future__ import annotations
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # JSON needs no scripts, styles or frames; the docs page (Swagger UI) gets its own below.

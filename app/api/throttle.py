@@ -4,6 +4,8 @@ A moving window per address and route, kept in memory: each replica counts on it
 bounds a guesser to (replicas x limit) per window; the per-account lockout bounds the rest.
 """
 
+from __future__ import annotations
+
 import math
 import time
 from typing import Annotated

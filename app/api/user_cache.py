@@ -5,6 +5,8 @@ made through another replica shows here within TTL_SECONDS. Nothing in a cached 
 access: the token does, and log-in reads the user afresh.
 """
 
+from __future__ import annotations
+
 import time
 import uuid
 import weakref
@@ -21,7 +23,7 @@ from app.repositories.users import get_user
 TTL_SECONDS = 10.0
 MAX_USERS = 10_000
 # One cache per engine (per app), dropped with it.
-_caches: "weakref.WeakKeyDictionary[Engine, UserCache]" = weakref.WeakKeyDictionary()
+_caches: weakref.WeakKeyDictionary[Engine, UserCache] = weakref.WeakKeyDictionary()
 
 
 class UserCache:
@@ -31,7 +33,7 @@ class UserCache:
         self._rows: dict[uuid.UUID, tuple[float, dict[str, Any]]] = {}
 
     @classmethod
-    def of(cls, engine: Engine) -> "UserCache":
+    def of(cls, engine: Engine) -> UserCache:
         cache = _caches.get(engine)
         if cache is None:
             cache = _caches[engine] = cls(engine)

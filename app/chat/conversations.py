@@ -5,6 +5,8 @@ in the app database; a Dapr state store implementation can be added behind the
 same protocol for Dapr mode (ADR 0401).
 """
 
+from __future__ import annotations
+
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from app.repositories import conversations as rows
 TITLE_MAX = 80
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StoredMessage:
     id: int
     role: str
@@ -29,7 +31,7 @@ class StoredMessage:
     tool_calls: list[ToolCall] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StoredConversation:
     id: int
     title: str

@@ -7,6 +7,8 @@ request and stores the user id in the ASGI scope; over stdio the user is fixed
 when the process starts.
 """
 
+from __future__ import annotations
+
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable

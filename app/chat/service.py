@@ -1,5 +1,7 @@
 """One chat turn: load the conversation, let the agent answer with the tools, store both sides."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from datetime import datetime
 
@@ -50,7 +52,9 @@ def chat(
         Turn(
             role=m.role,
             content=m.content,
-            tool_calls=tuple(ToolCall(c.name, c.arguments, c.result) for c in m.tool_calls),
+            tool_calls=tuple(
+                ToolCall(name=c.name, arguments=c.arguments, result=c.result) for c in m.tool_calls
+            ),
         )
         for m in store.messages(
             user_id=user.id, conversation_id=conversation.id, limit=HISTORY_TURNS
@@ -59,7 +63,9 @@ def chat(
     store.append(
         user_id=user.id, conversation_id=conversation.id, role="user", content=request.message
     )
-    runner = ToolRunner(ToolContext(session=session, user=user, correlation_id=correlation_id))
+    runner = ToolRunner(
+        context=ToolContext(session=session, user=user, correlation_id=correlation_id)
+    )
     reply = agent.respond(
         AgentRequest(message=request.message, history=history, timezone=user.timezone, tools=runner)
     )

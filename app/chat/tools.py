@@ -5,6 +5,8 @@ models see) and a handler that calls the service layer, so validation and events
 are exactly those of the REST API.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +25,7 @@ from app.services.errors import ServiceError
 _json = TypeAdapter(Any)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ToolContext:
     """Who calls, and the session the call runs in."""
 
@@ -32,7 +34,7 @@ class ToolContext:
     correlation_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ToolOutcome:
     ok: bool
     result: Any
@@ -143,7 +145,7 @@ def _delete_tag(ctx: ToolContext, args: TagIdArgs) -> Any:
     return {"deleted": args.tag_id}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ToolSpec:
     name: str
     title: str
@@ -160,84 +162,91 @@ class ToolSpec:
 
 _SPECS = [
     ToolSpec(
-        "add_task",
-        "Add a task",
-        "Create a task for the user. Only title is required. Returns the created task "
+        name="add_task",
+        title="Add a task",
+        description="Create a task for the user. Only title is required. Returns the created task "
         "(id, title, priority, tags, due_at in UTC, recurrence, remind_before_minutes, ...).",
-        TaskCreate,
-        _add_task,
+        args_model=TaskCreate,
+        handler=_add_task,
     ),
     ToolSpec(
-        "list_tasks",
-        "List or search tasks",
-        "List the user's tasks with optional keyword search, filters (priority, status, tags, "
-        "due range, overdue, has_due), sort and paging. Returns {total, tasks}; total counts all "
-        "matches before paging. Use it to find a task's id from its title.",
-        TaskQuery,
-        _list_tasks,
+        name="list_tasks",
+        title="List or search tasks",
+        description=(
+            "List the user's tasks with optional keyword search, filters (priority, status, tags, "
+            "due range, overdue, has_due), sort and paging. Returns {total, tasks}; total counts "
+            "all matches before paging. Use it to find a task's id from its title."
+        ),
+        args_model=TaskQuery,
+        handler=_list_tasks,
         read_only=True,
     ),
     ToolSpec(
-        "get_task",
-        "Get a task",
-        "Return one task by id.",
-        TaskIdArgs,
-        _get_task,
+        name="get_task",
+        title="Get a task",
+        description="Return one task by id.",
+        args_model=TaskIdArgs,
+        handler=_get_task,
         read_only=True,
     ),
     ToolSpec(
-        "update_task",
-        "Change a task",
-        "Change only the fields given (title, description, priority, tags, due_at, recurrence, "
-        "remind_before_minutes); omitted fields keep their value, null clears due_at, recurrence "
-        "or the reminder. To complete or reopen use complete_task. Returns the updated task.",
-        UpdateTaskArgs,
-        _update_task,
+        name="update_task",
+        title="Change a task",
+        description=(
+            "Change only the fields given (title, description, priority, tags, due_at, recurrence, "
+            "remind_before_minutes); omitted fields keep their value, null clears due_at, "
+            "recurrence or the reminder. To complete or reopen use complete_task. Returns the "
+            "updated task."
+        ),
+        args_model=UpdateTaskArgs,
+        handler=_update_task,
     ),
     ToolSpec(
-        "complete_task",
-        "Complete or reopen a task",
-        "Mark a task done (completed=true, the default) or reopen it (completed=false). "
-        "Completing a recurring task creates its next occurrence. Returns the task.",
-        CompleteTaskArgs,
-        _complete_task,
+        name="complete_task",
+        title="Complete or reopen a task",
+        description=(
+            "Mark a task done (completed=true, the default) or reopen it (completed=false). "
+            "Completing a recurring task creates its next occurrence. Returns the task."
+        ),
+        args_model=CompleteTaskArgs,
+        handler=_complete_task,
     ),
     ToolSpec(
-        "delete_task",
-        "Delete a task",
-        "Delete a task permanently.",
-        TaskIdArgs,
-        _delete_task,
+        name="delete_task",
+        title="Delete a task",
+        description="Delete a task permanently.",
+        args_model=TaskIdArgs,
+        handler=_delete_task,
         destructive=True,
     ),
     ToolSpec(
-        "list_tags",
-        "List tags",
-        "List the user's tags with their ids and how many tasks carry each.",
-        NoArgs,
-        _list_tags,
+        name="list_tags",
+        title="List tags",
+        description="List the user's tags with their ids and how many tasks carry each.",
+        args_model=NoArgs,
+        handler=_list_tags,
         read_only=True,
     ),
     ToolSpec(
-        "create_tag",
-        "Create a tag",
-        "Create a tag (names are unique per user, ignoring case).",
-        TagCreate,
-        _create_tag,
+        name="create_tag",
+        title="Create a tag",
+        description="Create a tag (names are unique per user, ignoring case).",
+        args_model=TagCreate,
+        handler=_create_tag,
     ),
     ToolSpec(
-        "rename_tag",
-        "Rename a tag",
-        "Rename a tag everywhere it is used.",
-        RenameTagArgs,
-        _rename_tag,
+        name="rename_tag",
+        title="Rename a tag",
+        description="Rename a tag everywhere it is used.",
+        args_model=RenameTagArgs,
+        handler=_rename_tag,
     ),
     ToolSpec(
-        "delete_tag",
-        "Delete a tag",
-        "Delete a tag and remove it from every task (the tasks stay).",
-        TagIdArgs,
-        _delete_tag,
+        name="delete_tag",
+        title="Delete a tag",
+        description="Delete a tag and remove it from every task (the tasks stay).",
+        args_model=TagIdArgs,
+        handler=_delete_tag,
         destructive=True,
     ),
 ]
@@ -256,16 +265,16 @@ def run_tool(ctx: ToolContext, name: str, arguments: dict[str, Any]) -> ToolOutc
     """Validates the arguments and runs the tool; failures come back as {"error": ...}."""
     spec = TOOLS.get(name)
     if spec is None:
-        return ToolOutcome(False, {"error": f"unknown tool {name!r}"})
+        return ToolOutcome(ok=False, result={"error": f"unknown tool {name!r}"})
     unknown = sorted(set(arguments) - set(spec.args_model.model_fields))
     if unknown:
-        return ToolOutcome(False, {"error": f"unknown argument(s): {', '.join(unknown)}"})
+        return ToolOutcome(ok=False, result={"error": f"unknown argument(s): {', '.join(unknown)}"})
     try:
         args = spec.args_model.model_validate(arguments)
-        return ToolOutcome(True, spec.handler(ctx, args))
+        return ToolOutcome(ok=True, result=spec.handler(ctx, args))
     except ValidationError as exc:
         ctx.session.rollback()
-        return ToolOutcome(False, {"error": _validation_message(exc)})
+        return ToolOutcome(ok=False, result={"error": _validation_message(exc)})
     except ServiceError as exc:
         ctx.session.rollback()
-        return ToolOutcome(False, {"error": exc.message})
+        return ToolOutcome(ok=False, result={"error": exc.message})

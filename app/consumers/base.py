@@ -6,6 +6,8 @@ TransientError (the database or broker is away): the transport hands the message
 A message is parked only when it fails for a reason of its own.
 """
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import json

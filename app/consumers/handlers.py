@@ -2,6 +2,8 @@
 in a worker thread, which commits the effects with the processed ids. Every effect is
 idempotent by construction."""
 
+from __future__ import annotations
+
 import json
 
 import anyio.from_thread

@@ -1,5 +1,7 @@
 """The consumer services by name: the topics each reads and the handler it runs."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,7 +15,7 @@ from app.events.dead_letters import DeadLetterSink
 from app.realtime.hub import ConnectionHub
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConsumerSpec:
     topics: tuple[str, ...]
     handler: Callable[[ConnectionHub], Handler]
@@ -21,11 +23,11 @@ class ConsumerSpec:
 
 
 CONSUMERS: dict[str, ConsumerSpec] = {
-    "recurring": ConsumerSpec((TASK_EVENTS,), lambda _: handlers.recurring),
-    "reminders": ConsumerSpec((REMINDERS,), lambda _: handlers.reminders),
-    "audit": ConsumerSpec((TASK_EVENTS, REMINDERS), lambda _: handlers.audit),
+    "recurring": ConsumerSpec(topics=(TASK_EVENTS,), handler=lambda _: handlers.recurring),
+    "reminders": ConsumerSpec(topics=(REMINDERS,), handler=lambda _: handlers.reminders),
+    "audit": ConsumerSpec(topics=(TASK_EVENTS, REMINDERS), handler=lambda _: handlers.audit),
     # Every realtime replica must see every update: its sockets are its own.
-    "realtime": ConsumerSpec((TASK_UPDATES,), handlers.realtime, broadcast=True),
+    "realtime": ConsumerSpec(topics=(TASK_UPDATES,), handler=handlers.realtime, broadcast=True),
 }
 
 

@@ -1,5 +1,7 @@
 """Typed settings, read once from the environment (and an optional .env file)."""
 
+from __future__ import annotations
+
 from typing import Literal, Self
 
 from limits import parse as parse_rate

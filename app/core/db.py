@@ -1,5 +1,7 @@
 """Database engine construction and the UTC-preserving datetime column type."""
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
 from typing import Any
 

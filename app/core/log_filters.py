@@ -1,5 +1,7 @@
 """Log filters: no secret in any line, and no flood from a client library during an outage."""
 
+from __future__ import annotations
+
 import logging
 import re
 import threading

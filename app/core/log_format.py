@@ -4,6 +4,8 @@ LOG_FORMAT=text picks them; unset or anything else means JSON, one object per li
 what log collectors expect (containers, CI, pipes).
 """
 
+from __future__ import annotations
+
 import logging
 import os
 from typing import Literal

@@ -1,5 +1,7 @@
 """Structured JSON logs, one object per line, carrying the request's correlation id."""
 
+from __future__ import annotations
+
 import logging
 import sys
 from contextvars import ContextVar

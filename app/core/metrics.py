@@ -1,5 +1,7 @@
 """Prometheus metrics; names are listed in docs/contracts.md and used by the dashboards."""
 
+from __future__ import annotations
+
 from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter(

@@ -1,5 +1,7 @@
 """Runs Alembic from code, so `taskflow migrate` and the tests need no alembic.ini."""
 
+from __future__ import annotations
+
 from pathlib import Path
 
 from alembic import command

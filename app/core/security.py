@@ -1,5 +1,7 @@
 """Password hashing and access tokens: pure functions, no I/O."""
 
+from __future__ import annotations
+
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta

@@ -10,6 +10,8 @@ The wait is bounded: after GATE_TIMEOUT_SECONDS a writer goes on without the gat
 busy timeout applies, as before (another process, or one thread writing on two connections).
 """
 
+from __future__ import annotations
+
 import sqlite3
 import threading
 from typing import Any
@@ -27,9 +29,9 @@ def gate_for(database: str) -> threading.Lock:
 
 
 class GatedCursor(sqlite3.Cursor):
-    connection: "GatedConnection"
+    connection: GatedConnection
 
-    def execute(self, sql: str, parameters: Any = (), /) -> "GatedCursor":
+    def execute(self, sql: str, parameters: Any = (), /) -> GatedCursor:
         self.connection.before(sql)
         try:
             super().execute(sql, parameters)
@@ -37,7 +39,7 @@ class GatedCursor(sqlite3.Cursor):
             self.connection.after()
         return self
 
-    def executemany(self, sql: str, parameters: Any, /) -> "GatedCursor":
+    def executemany(self, sql: str, parameters: Any, /) -> GatedCursor:
         self.connection.before(sql)
         try:
             super().executemany(sql, parameters)

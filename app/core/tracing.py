@@ -1,6 +1,8 @@
 """OpenTelemetry traces: FastAPI, outgoing HTTP and SQL are instrumented; context crosses the
 broker in the W3C `traceparent` header, which the outbox stores with each event."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 

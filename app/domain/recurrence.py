@@ -1,5 +1,7 @@
 """Recurrence rules (RFC 5545 RRULE, presets, five-field cron) and next occurrences."""
 
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -60,7 +62,7 @@ RULE_PATTERN = f"^({_PRESET}|{_RRULE}|{_CRON})$"
 _PROBE_START = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Occurrence:
     due_at: datetime
     recurrence: str

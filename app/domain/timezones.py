@@ -1,5 +1,7 @@
 """Reading wall-clock times in a user's timezone."""
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 

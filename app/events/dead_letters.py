@@ -4,6 +4,8 @@ Replay goes through the outbox, so it works the same on every transport and the 
 per-user order. Which sink a consumer gets is the transport's choice (app/transports/).
 """
 
+from __future__ import annotations
+
 import logging
 import uuid
 from datetime import UTC, datetime

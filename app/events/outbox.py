@@ -1,5 +1,7 @@
 """The transactional outbox: events are written in the same transaction as the change."""
 
+from __future__ import annotations
+
 import json
 from collections.abc import Sequence
 

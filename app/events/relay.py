@@ -1,5 +1,7 @@
 """Publishes outbox rows in insertion order; backs off while the broker is away."""
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import logging
@@ -30,7 +32,7 @@ RELAY_LOCK_ID = 0x7A5F_0001
 BACKLOG_REPORT_SECONDS = 5.0
 # A publish still pending after this long is reported as a stall (see _publish_reporting_stalls).
 STALL_REPORT_SECONDS = 5.0
-_relays: "weakref.WeakKeyDictionary[Engine, OutboxRelay]" = weakref.WeakKeyDictionary()
+_relays: weakref.WeakKeyDictionary[Engine, OutboxRelay] = weakref.WeakKeyDictionary()
 
 
 @event.listens_for(Session, "after_commit")

@@ -1,5 +1,7 @@
 """Versioned domain events, one schema set for every transport, in a CloudEvents 1.0 envelope."""
 
+from __future__ import annotations
+
 import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal

@@ -1,10 +1,12 @@
 """What every transport (embedded, Kafka, Dapr) agrees on."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from typing import Protocol
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Message:
     topic: str
     key: str | None

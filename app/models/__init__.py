@@ -1,5 +1,7 @@
 """SQLModel tables and API schemas, one module per entity."""
 
+from __future__ import annotations
+
 from app.models.activity import ActivityEntry
 from app.models.conversation import ChatMessage, Conversation
 from app.models.dead_letter import DeadLetter

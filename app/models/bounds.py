@@ -1,6 +1,8 @@
 """What the database columns and the code accept, declared once as schema constraints so the
 API rejects the rest with 422 (and documents it) instead of failing later with a 500."""
 
+from __future__ import annotations
+
 import re
 from datetime import datetime
 from typing import Annotated, Any

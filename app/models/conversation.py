@@ -1,5 +1,7 @@
 """Chat conversations and their messages; the server keeps no state between turns."""
 
+from __future__ import annotations
+
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,7 +45,7 @@ class ChatMessage(SQLModel, table=True):
     created_at: datetime = now_field()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ToolCall:
     """A tool the assistant ran, with its result: recorded by the tool runner, stored with the
     message, replayed to the agents as history and returned by the API. The one such type."""

@@ -1,5 +1,7 @@
 """The dead_letters table: messages a consumer gave up on, listed and replayed by `taskflow dlq`."""
 
+from __future__ import annotations
+
 from datetime import datetime
 
 from sqlalchemy import Text

@@ -1,5 +1,7 @@
 """The outbox table: events written in the same transaction as the change they describe."""
 
+from __future__ import annotations
+
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Index, Integer, Text

@@ -1,5 +1,7 @@
 """The processed_events table: which consumer has applied which event."""
 
+from __future__ import annotations
+
 from datetime import datetime
 
 from sqlmodel import Field, SQLModel

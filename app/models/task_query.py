@@ -1,5 +1,7 @@
 """Query parameters of the task listing, validated once for the API and the MCP tools."""
 
+from __future__ import annotations
+
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator

@@ -1,5 +1,7 @@
 """SQL for the activity table (the audit log)."""
 
+from __future__ import annotations
+
 import uuid
 from datetime import datetime
 

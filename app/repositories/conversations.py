@@ -1,5 +1,7 @@
 """SQL for the conversations and messages tables (the database ConversationStore)."""
 
+from __future__ import annotations
+
 import uuid
 
 from sqlmodel import Session, col, select

@@ -1,5 +1,7 @@
 """SQL for the dead_letters table."""
 
+from __future__ import annotations
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 

@@ -1,5 +1,7 @@
 """Leadership among replicas through PostgreSQL advisory locks (SQLite has one process)."""
 
+from __future__ import annotations
+
 from sqlalchemy import text
 from sqlmodel import Session
 

@@ -1,5 +1,7 @@
 """SQL for the notifications table."""
 
+from __future__ import annotations
+
 import uuid
 
 from sqlmodel import Session, col

@@ -1,5 +1,7 @@
 """SQL for the outbox table, and the advisory lock that elects one relay per database."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from sqlalchemy import func, insert, text, update

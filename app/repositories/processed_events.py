@@ -1,5 +1,7 @@
 """SQL for the processed_events table: which consumer has applied which event."""
 
+from __future__ import annotations
+
 from sqlmodel import Session, col, select
 
 from app.core.db import utcnow

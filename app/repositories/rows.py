@@ -1,5 +1,7 @@
 """Statements shared by the tables written once per event (activity, notifications)."""
 
+from __future__ import annotations
+
 from typing import Any, TypeVar
 
 from sqlalchemy import event, func

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -125,7 +127,7 @@ def _order_by(query: TaskQuery, *, postgres: bool) -> list[Any]:
 EXACT_TOTAL_UP_TO = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Total:
     value: int
     exact: bool
@@ -135,15 +137,15 @@ def _total(
     session: Session, where: list[Any], query: TaskQuery, page_size: int, *, postgres: bool
 ) -> Total:
     if page_size < query.limit and (page_size or not query.offset):
-        return Total(query.offset + page_size, exact=True)  # this page ends the results
+        return Total(value=query.offset + page_size, exact=True)  # this page ends the results
     matches: Select[Any] = select(literal_column("1")).select_from(Task).where(*where)
     if postgres:
         matches = matches.limit(EXACT_TOTAL_UP_TO + 1)
     count: Select[Any] = select(func.count()).select_from(matches.subquery())
     total = int(session.execute(count).scalar_one())
     if total <= EXACT_TOTAL_UP_TO or not postgres:
-        return Total(total, exact=True)
-    return Total(max(EXACT_TOTAL_UP_TO + 1, _planned_rows(session, where)), exact=False)
+        return Total(value=total, exact=True)
+    return Total(value=max(EXACT_TOTAL_UP_TO + 1, _planned_rows(session, where)), exact=False)
 
 
 def _planned_rows(session: Session, where: list[Any]) -> int:

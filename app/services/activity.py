@@ -1,5 +1,7 @@
 """Reading the audit log and the stored notifications."""
 
+from __future__ import annotations
+
 import json
 
 from sqlmodel import Session

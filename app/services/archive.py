@@ -1,5 +1,7 @@
 """Moves old audit entries to S3-compatible object storage (OCI Object Storage speaks S3)."""
 
+from __future__ import annotations
+
 import json
 from collections import defaultdict
 from datetime import datetime, timedelta

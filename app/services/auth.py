@@ -1,5 +1,7 @@
 """Sign-up and log-in, with a per-account lockout after repeated failures."""
 
+from __future__ import annotations
+
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError

@@ -1,5 +1,7 @@
 """Failures a caller can act on; the API maps each to a 4xx status."""
 
+from __future__ import annotations
+
 
 class ServiceError(Exception):
     def __init__(self, message: str) -> None:

@@ -1,5 +1,7 @@
 """The periodic reminder check: fires each due reminder exactly once."""
 
+from __future__ import annotations
+
 from datetime import datetime
 
 from sqlmodel import Session

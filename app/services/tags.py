@@ -1,5 +1,7 @@
 """Per-user tags; names are unique per user regardless of case."""
 
+from __future__ import annotations
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 

@@ -1,5 +1,7 @@
 """Task use cases. Each mutation commits the change and its events together (outbox)."""
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,7 +33,7 @@ _EVENT_FIELDS = tuple(sorted(TASK_FIELDS))
 _json = TypeAdapter(Any)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TaskPage:
     tasks: list[TaskPublic]
     total: int

@@ -5,6 +5,8 @@ Each transport module owns its publisher, its consumer host, its dead-letter sin
 reminder trigger; Kafka's and Dapr's clients are imported only when chosen.
 """
 
+from __future__ import annotations
+
 from app.core.config import Settings
 from app.transports.base import ConsumerHost, Job, Sidecar, Transport
 

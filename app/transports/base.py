@@ -1,6 +1,8 @@
 """What every transport provides, and the defaults shared by those that keep their state in the
 app's database."""
 
+from __future__ import annotations
+
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol

@@ -1,6 +1,8 @@
 """The embedded default: topics are in-memory fan-out to the consumers of this process, which
 also runs the reminder check on a timer. One process runs everything."""
 
+from __future__ import annotations
+
 import asyncio
 import logging
 from collections import defaultdict

@@ -1,6 +1,8 @@
 """Apache Kafka transport (aiokafka): idempotent acks=all producer, manual-commit consumer loop,
 dead letters on `{topic}-dlq` topics (and a copy in the table)."""
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import logging

@@ -4,6 +4,8 @@
 proxies /api to the API (see app/web/proxy.py).
 """
 
+from __future__ import annotations
+
 import os
 from pathlib import Path
 

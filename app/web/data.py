@@ -7,6 +7,8 @@ alike. Todoist's DATE is words ("every monday", "Dec 1 17:00"): it is read by th
 parser as the add box. Todoist's priority 4 is its highest, our P1.
 """
 
+from __future__ import annotations
+
 import csv
 import io
 import json

@@ -3,6 +3,8 @@
 The browser talks to one origin, so the same static files work here and under `taskflow serve`.
 """
 
+from __future__ import annotations
+
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress

@@ -4,6 +4,8 @@ The same reading as the chat's (app.chat.parsing.quick_add), in the user's timez
 beside the web app because only the add box asks; `taskflow serve` mounts it with the UI.
 """
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 

@@ -31,6 +31,8 @@ violations included), 2 on a usage error. The passphrase of a passphrase-encrypt
 comes from PULUMI_CONFIG_PASSPHRASE as with the CLI.
 """
 
+from __future__ import annotations
+
 from infra.deploy.runner import OPERATIONS, Operation, Outcome, Request, Step, execute
 
 __all__ = ["OPERATIONS", "Operation", "Outcome", "Request", "Step", "execute"]

@@ -22,7 +22,7 @@ OPERATIONS: tuple[Operation, ...] = ("preview", "up", "destroy", "refresh")
 PROJECT = "taskflow"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Step:
     """A resource the engine touched: `op` is create, update, same, delete, replace, ..."""
 
@@ -35,7 +35,7 @@ class Step:
         return self.urn.rsplit("::", 1)[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PolicyViolation:
     policy: str
     enforcement: str

@@ -91,7 +91,7 @@ def _certificate(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Authority:
     """A throw-away CA that signs one certificate per proxied host."""
 
@@ -109,7 +109,7 @@ class Authority:
             .sign(key, hashes.SHA256())
         )
         (workdir / "ca.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        return cls(key, cert, workdir)
+        return cls(key=key, cert=cert, workdir=workdir)
 
     @property
     def ca_file(self) -> Path:

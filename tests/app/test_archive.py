@@ -1,5 +1,7 @@
 """Archiving the audit log to S3-compatible storage, against moto's server mode."""
 
+from __future__ import annotations
+
 import json
 import uuid
 from collections.abc import Iterator

@@ -1,5 +1,7 @@
 """`taskflow serve --workers N`: refused where more processes would split the embedded bus."""
 
+from __future__ import annotations
+
 from typer.testing import CliRunner
 
 from app.cli import cli

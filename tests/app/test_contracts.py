@@ -1,5 +1,7 @@
 """docs/contracts.md, app/contracts.py and the Settings defaults say the same names."""
 
+from __future__ import annotations
+
 import re
 from pathlib import Path
 

@@ -1,5 +1,7 @@
 """Cross-origin scripts can read the listing's headers."""
 
+from __future__ import annotations
+
 import pytest
 from fastapi.testclient import TestClient
 

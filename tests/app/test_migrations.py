@@ -1,5 +1,7 @@
 """The schema history is reversible, and downgrading one step keeps existing rows."""
 
+from __future__ import annotations
+
 import uuid
 from pathlib import Path
 

@@ -1,5 +1,7 @@
 """One real stack for the chaos suite; each test first brings back what an earlier one broke."""
 
+from __future__ import annotations
+
 from collections.abc import Generator, Iterator
 
 import pytest

@@ -86,7 +86,7 @@ def group_lag(stack: Stack) -> dict[str, int]:
     return run_async(lambda: _group_lag(stack.broker.bootstrap_servers))
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Findings:
     """Everything that does not hold yet; empty means converged."""
 
@@ -160,7 +160,7 @@ def check(stack: Stack, record: Record) -> Findings:
             problems.append(f"{service.name}: process exited")
         elif (status := service.health()) != 200:
             problems.append(f"{service.name}: /healthz {status}")
-    return Findings(problems)
+    return Findings(problems=problems)
 
 
 def converge(stack: Stack, record: Record, *, within: float = 120.0) -> float:

@@ -33,7 +33,7 @@ class ServiceStartError(RuntimeError):
     """A taskflow process exited or did not answer its health probe in time."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Service:
     """One `taskflow ...` process; its output (JSON logs) is appended to `log_path`."""
 

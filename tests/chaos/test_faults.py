@@ -6,6 +6,8 @@ with exactly one successor, the outbox drained, every group's committed offsets 
 end, every consumer alive and healthy.
 """
 
+from __future__ import annotations
+
 import time
 from collections.abc import Callable
 

@@ -2,6 +2,8 @@
 and once when it goes through, each with the backlog, and every process stays under a bounded
 number of warning lines."""
 
+from __future__ import annotations
+
 import json
 import time
 

@@ -4,6 +4,8 @@ Without Dapr there is no cron binding to call /reminder-check, so the reminders 
 schedule the check itself, with one replica at a time doing it.
 """
 
+from __future__ import annotations
+
 from datetime import UTC, datetime, timedelta
 
 import httpx

@@ -20,7 +20,7 @@ import httpx
 RECURRING_EVERY = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Write:
     """An acknowledged write, named as the audit log would name its event."""
 
@@ -33,7 +33,7 @@ class Write:
         return f"{self.event_type}:{self.task_id}:{self.marker}"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class User:
     id: str
     token: str
@@ -43,7 +43,7 @@ class User:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Record:
     """Acknowledged writes per user, in acknowledgement order; failures counted by kind."""
 
@@ -136,15 +136,19 @@ class Workload:
                     self._stop.wait(self.pace)
                     continue
                 task_id = int(created["id"])
-                self.record.ack(user, Write("created", task_id))
+                self.record.ack(user, Write(event_type="created", task_id=task_id))
                 marker = f"r{n}-{uuid.uuid4().hex[:8]}"
                 url = f"{tasks_url}/{task_id}"
                 if self._send(client, "PATCH", url, user, {"title": marker}) is not None:
-                    self.record.ack(user, Write("updated", task_id, marker))
+                    self.record.ack(
+                        user, Write(event_type="updated", task_id=task_id, marker=marker)
+                    )
                 if recurring:
                     done = self._send(client, "PATCH", f"{url}/complete", user, {"completed": True})
                     if done is not None:
-                        self.record.ack(user, Write("completed", task_id), recurring=True)
+                        self.record.ack(
+                            user, Write(event_type="completed", task_id=task_id), recurring=True
+                        )
                 self._stop.wait(self.pace)
 
     def start(self) -> None:

@@ -2,6 +2,8 @@
 needs (random loopback ports, resources rendered from infra/dapr/components.py) and stops
 them after. Without daprd the tests fail under CI and skip locally."""
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path

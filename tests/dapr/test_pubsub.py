@@ -1,5 +1,7 @@
 """Pub/sub through real sidecars, on Kafka and on Redis: only the component changes."""
 
+from __future__ import annotations
+
 import asyncio
 import json
 import uuid

@@ -1,6 +1,8 @@
 """Secrets, the cron binding and service invocation through real sidecars, and the import
 rule of Dapr mode."""
 
+from __future__ import annotations
+
 import json
 import os
 import subprocess

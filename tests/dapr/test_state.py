@@ -1,6 +1,8 @@
 """Chat conversations in a Dapr state store (state.postgresql on the real PostgreSQL, and
 state.redis): they outlive the app and its sidecar; ETags guard concurrent writes."""
 
+from __future__ import annotations
+
 import json
 from collections.abc import Callable
 from pathlib import Path

@@ -187,7 +187,7 @@ DEPLOY_MODULE = "python -m infra.deploy"
 _DEPLOY_PREFIX = re.compile(r"^\s*(?:uv run(?: --frozen)? )?python -m infra\.deploy\b")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeployStep:
     """A workflow step that runs `python -m infra.deploy`, with the env it runs under."""
 

@@ -11,6 +11,8 @@ Dropping exactly those cases loses no test: their negative part never reaches th
 The API's own rejection of a malformed user_id is tested in tests/hardening/test_hostile_input.py.
 """
 
+from __future__ import annotations
+
 from typing import Any
 
 import schemathesis

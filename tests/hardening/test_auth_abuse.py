@@ -4,6 +4,8 @@ The parallel attacks go through a real uvicorn server, so requests race as they 
 production (the in-process TestClient serialises them).
 """
 
+from __future__ import annotations
+
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor

@@ -1,5 +1,7 @@
 """Each refusal a route can answer with is in the OpenAPI document, with the body it sends."""
 
+from __future__ import annotations
+
 import re
 from typing import Any
 

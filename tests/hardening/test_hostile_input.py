@@ -3,6 +3,8 @@
 Bad input is a 4xx naming the field, never a 500, on SQLite and on PostgreSQL alike.
 """
 
+from __future__ import annotations
+
 import pytest
 from fastapi.testclient import TestClient
 

@@ -6,6 +6,8 @@ bad log-ins, WebSocket connects carrying a token. Then every captured line is se
 every secret the run used.
 """
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import os

@@ -5,6 +5,8 @@ request schemas accept exactly what the code accepts, 405s name the allowed meth
 deleted task stays gone, and no input gives a 5xx.
 """
 
+from __future__ import annotations
+
 import os
 import subprocess
 import sys

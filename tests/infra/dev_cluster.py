@@ -44,7 +44,7 @@ def built(dep: str) -> Path:
     return Path(proc.stdout.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DevCluster:
     state: Path
     kubeconfig: Path
@@ -104,12 +104,14 @@ def running_cluster(state: Path) -> Iterator[DevCluster]:
     lines = out.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("KUBECONFIG="), out
     try:
-        yield DevCluster(state, Path(lines[0].removeprefix("KUBECONFIG=")), kube_bin)
+        yield DevCluster(
+            state=state, kubeconfig=Path(lines[0].removeprefix("KUBECONFIG=")), kube_bin=kube_bin
+        )
     finally:
         dev_cluster_script(state, "down")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Deployed:
     returncode: int
     stdout: str
@@ -120,7 +122,7 @@ class Deployed:
         return changes
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Deployer:
     """`python -m infra.deploy` against a dev cluster, with state in `workdir`."""
 
@@ -147,7 +149,7 @@ class Deployer:
             "TASKFLOW_POSTGRES_PASSWORD": "dev-cluster-test-pg-pass",
             "TASKFLOW_DATABASE_URL": "postgresql+psycopg://taskflow:pw@db.invalid:5432/taskflow",
         }
-        return cls(cluster, workdir, env)
+        return cls(cluster=cluster, workdir=workdir, env=env)
 
     def backend(self) -> str:
         return f"file://{self.workdir / 'state'}"
@@ -182,7 +184,7 @@ class Deployer:
                 f"{proc.stdout[-8000:]}\n{proc.stderr[-8000:]}"
             )
         data = json.loads(summary.read_text()) if summary.exists() else {}
-        return Deployed(proc.returncode, proc.stdout, data)
+        return Deployed(returncode=proc.returncode, stdout=proc.stdout, summary=data)
 
     def export(self, stack: str) -> list[dict[str, Any]]:
         """The stack's resources from its state (`pulumi stack export`)."""
@@ -199,7 +201,7 @@ class Deployer:
         return resources
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClusterObject:
     kind: str  # kubectl form: Kind.version.group (or Kind for the core group)
     name: str
@@ -218,7 +220,9 @@ def objects_of(resources: Sequence[dict[str, Any]]) -> list[ClusterObject]:
         group = "" if group == "core" else group
         meta = res.get("outputs", {}).get("metadata", {})
         resource = f"{kind}.{version}.{group}" if group else kind
-        found.append(ClusterObject(resource, meta["name"], meta.get("namespace")))
+        found.append(
+            ClusterObject(kind=resource, name=meta["name"], namespace=meta.get("namespace"))
+        )
     return found
 
 

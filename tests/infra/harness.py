@@ -33,7 +33,7 @@ FAKE_SECRETS = {
 FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Registered:
     type: str
     name: str
@@ -48,7 +48,7 @@ class Registered:
         return manifest
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Recorder(pulumi.runtime.Mocks):
     resources: list[Registered] = field(default_factory=list)
 
@@ -62,7 +62,15 @@ class Recorder(pulumi.runtime.Mocks):
                 secret.add(key)
                 value = rpc.unwrap_rpc_secret(value)
             plain[key] = value
-        self.resources.append(Registered(args.typ, args.name, plain, secret, args.provider))
+        self.resources.append(
+            Registered(
+                type=args.typ,
+                name=args.name,
+                inputs=plain,
+                secret_props=secret,
+                provider=args.provider,
+            )
+        )
         state = dict(args.inputs)
         state.setdefault("name", args.name)
         if args.typ == "gcp:container/cluster:Cluster":

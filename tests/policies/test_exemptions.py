@@ -31,7 +31,9 @@ def entry(**overrides: Any) -> dict[str, Any]:
 
 
 def exemptions(*raws: dict[str, Any], today: datetime.date = TODAY) -> ex.Exemptions:
-    return ex.Exemptions(ex.parse_exemptions({"exemptions": list(raws)}), lambda: today)
+    return ex.Exemptions(
+        entries=ex.parse_exemptions({"exemptions": list(raws)}), clock=lambda: today
+    )
 
 
 def run_non_root(listed: ex.Exemptions, args: SimpleNamespace) -> list[str]:

@@ -1,5 +1,7 @@
 """A throw-away PostgreSQL cluster on a loopback port, for the test suite."""
 
+from __future__ import annotations
+
 import glob
 import os
 import shutil
@@ -93,7 +95,7 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
-    def __enter__(self) -> "PostgresServer":
+    def __enter__(self) -> PostgresServer:
         self.start()
         return self
 

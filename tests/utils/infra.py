@@ -1,5 +1,7 @@
 """Real servers for the tests: present under CI, or skipped with a reason on a laptop."""
 
+from __future__ import annotations
+
 import os
 
 import pytest

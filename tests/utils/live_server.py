@@ -1,5 +1,7 @@
 """An ASGI app served by uvicorn in a background thread, on loopback."""
 
+from __future__ import annotations
+
 import threading
 import time
 

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import itertools
 import uuid
 from dataclasses import dataclass
@@ -8,7 +10,7 @@ from fastapi.testclient import TestClient
 _counter = itertools.count(1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AuthedUser:
     id: uuid.UUID
     token: str

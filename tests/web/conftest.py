@@ -4,6 +4,8 @@ Chromium comes from scripts/deps/chromium.sh (never `playwright install`). Witho
 tests skip on a laptop and fail under CI.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any

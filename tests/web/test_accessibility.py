@@ -1,5 +1,7 @@
 """Accessibility in the real browser: names on every control, live regions, contrast, keyboard."""
 
+from __future__ import annotations
+
 import re
 from collections.abc import Callable
 from pathlib import Path

@@ -1,5 +1,7 @@
 """The web app end to end in a real headless Chromium against the real app and database."""
 
+from __future__ import annotations
+
 import os
 import re
 import shutil

@@ -1,6 +1,8 @@
 """Export and import in the real browser: JSON and CSV downloads, a round trip into another
 account, and a Todoist CSV export read with its words for dates and its inverted priorities."""
 
+from __future__ import annotations
+
 import json
 import re
 from collections.abc import Callable

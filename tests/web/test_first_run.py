@@ -4,6 +4,8 @@ These run the real scripts as a new user would, with a throw-away interpreter th
 `pip install --user` (PEP 668's EXTERNALLY-MANAGED marker), and a terminal made with a pty.
 """
 
+from __future__ import annotations
+
 import json
 import os
 import pty

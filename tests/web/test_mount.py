@@ -1,5 +1,7 @@
 """The web app inside the API process: "/" and /assets only, self-contained, nothing shadowed."""
 
+from __future__ import annotations
+
 import re
 from collections.abc import Iterator
 

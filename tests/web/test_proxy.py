@@ -1,5 +1,7 @@
 """`taskflow web`: the UI alone, /api forwarded to the API over HTTP and WebSocket."""
 
+from __future__ import annotations
+
 import json
 from collections.abc import Callable, Iterator
 

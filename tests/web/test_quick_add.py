@@ -1,5 +1,7 @@
 """Quick add: the add box's line read like the chat's, shown as removable chips before Enter."""
 
+from __future__ import annotations
+
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta

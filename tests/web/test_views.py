@@ -4,6 +4,8 @@ Tasks are made through the API with the page's own token; what is checked is wha
 sees. Dates are computed in the user's zone (the browser runs in another one).
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta

@@ -1,5 +1,7 @@
 """What a person does in the web app, as Playwright steps the browser tests share."""
 
+from __future__ import annotations
+
 import re
 import uuid
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from tests.web.conftest import USER_TIMEZONE, LiveServer
 CHAT_PATH = "/api/{user_id}/chat"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Account:
     name: str
     email: str

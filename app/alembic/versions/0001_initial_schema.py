@@ -5,6 +5,8 @@ Revises:
 Create Date: 2026-11-25 01:39:39.969338
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa

@@ -5,6 +5,8 @@ Revises: 0001
 Create Date: 2026-11-25
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa

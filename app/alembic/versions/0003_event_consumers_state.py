@@ -5,6 +5,8 @@ Revises: 0002
 Create Date: 2026-11-25 01:50:33.456489
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa

@@ -5,6 +5,8 @@ Revises: 0003
 Create Date: 2026-11-25 01:55:17.301276
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa

@@ -5,6 +5,8 @@ Revises: 0005
 Create Date: 2026-11-25 02:12:41.069629
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa

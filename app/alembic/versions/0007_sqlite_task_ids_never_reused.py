@@ -10,6 +10,8 @@ PostgreSQL's sequences never go back, so only SQLite's table is rebuilt (batch m
 the rows, indexes and foreign keys into the new table).
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 
 from alembic import op

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import anyio.from_thread
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse

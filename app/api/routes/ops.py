@@ -1,5 +1,7 @@
 """Endpoints for the platform: Prometheus scraping and the scheduled reminder check."""
 
+from __future__ import annotations
+
 import secrets
 from typing import Annotated
 

@@ -1,5 +1,7 @@
 """Live task updates over a WebSocket, authenticated with the same bearer token."""
 
+from __future__ import annotations
+
 import uuid
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status

@@ -1,5 +1,7 @@
 """The one interface every chat agent implements, and the recorded tool runner they share."""
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -10,7 +12,7 @@ from app.chat.tools import ToolContext, ToolOutcome, run_tool
 from app.models.conversation import ToolCall as ToolCall
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Turn:
     role: str
     """user | assistant"""
@@ -19,7 +21,7 @@ class Turn:
     """An assistant turn's tool calls with their results: what it showed and changed."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ToolRunner:
     """Runs tools for one user and records every call, in order."""
 
@@ -32,7 +34,7 @@ class ToolRunner:
         return outcome
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AgentRequest:
     message: str
     history: Sequence[Turn]

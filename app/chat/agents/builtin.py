@@ -2,6 +2,8 @@
 light of the conversation (app.chat.agents.conversation) and acts through the same tools
 as the model-backed agent. A target it cannot pin down gets a question, never a guess."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -267,7 +269,10 @@ class _Turn:
                 return "Do you mean a reminder that long before? Say e.g. '15 minutes before'."
             changes["remind_before_minutes"] = value.duration
         command = ActOnTask(
-            "update", TaskRef(str(last[0]), last[0], kind="id"), changes, add_tags=value.add_tags
+            action="update",
+            ref=TaskRef(text=str(last[0]), task_id=last[0], kind="id"),
+            changes=changes,
+            add_tags=value.add_tags,
         )
         return self.act(command)
 
@@ -353,11 +358,16 @@ class _Turn:
             return self.apply(command, task)
         if command.action == "tag":
             tagged = ActOnTask(
-                "update", TaskRef(str(task_id), task_id, kind="id"), add_tags=command.add_tags
+                action="update",
+                ref=TaskRef(text=str(task_id), task_id=task_id, kind="id"),
+                add_tags=command.add_tags,
             )
             return self.apply(tagged, task)
         return self.apply(
-            ActOnTask(command.action, TaskRef(str(task_id), task_id, kind="id")), task
+            ActOnTask(
+                action=command.action, ref=TaskRef(text=str(task_id), task_id=task_id, kind="id")
+            ),
+            task,
         )
 
     # --- tags
@@ -393,9 +403,9 @@ class _Turn:
 def _retarget(command: ActOnTask | Bulk, task_id: int) -> ActOnTask:
     assert isinstance(command, ActOnTask)
     return ActOnTask(
-        command.action,
-        TaskRef(str(task_id), task_id, kind="id"),
-        command.changes,
-        command.add_tags,
-        command.remove_tags,
+        action=command.action,
+        ref=TaskRef(text=str(task_id), task_id=task_id, kind="id"),
+        changes=command.changes,
+        add_tags=command.add_tags,
+        remove_tags=command.remove_tags,
     )

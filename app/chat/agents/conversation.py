@@ -6,6 +6,8 @@ tool calls and results. From it come the tasks "it" and "the second one" point a
 question the agent is waiting on, the last change (for "no, friday") and what undo reverses.
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -43,26 +45,26 @@ _AGAIN = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Answer:
     """A plain yes or no."""
 
     yes: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Select:
     """An answer to the agent's 'which one?'."""
 
     selection: Selection
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SmallTalk:
     reply: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Foreign:
     pass
 
@@ -70,7 +72,7 @@ class Foreign:
 Intent = Command | Bulk | Correction | Undo | Answer | Select | SmallTalk | Foreign
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Pending:
     """A question the agent asked and waits on: which task (clarify) or yes/no (confirm)."""
 
@@ -79,7 +81,7 @@ class Pending:
     candidates: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Change:
     """One change the agent made, with the task as it was before (None for an add)."""
 
@@ -87,7 +89,7 @@ class Change:
     before: dict[str, Any] | None
 
 
-@dataclass
+@dataclass(kw_only=True)
 class State:
     focus: tuple[int, ...] = ()
     """The tasks the last turn acted on, or else showed."""
@@ -111,11 +113,11 @@ def interpret(message: str, state: State, now: datetime) -> Intent:
     if pending is not None:
         answer = read_answer(text)
         if answer is not None:
-            return Answer(answer)
+            return Answer(yes=answer)
         if pending.kind == "clarify":
             selection = read_selection(text, now)
             if selection is not None:
-                return Select(selection)
+                return Select(selection=selection)
     if state.last_command is not None and (again := _AGAIN.fullmatch(text)):
         ref = reference(again["ref"])
         if ref is not None:
@@ -123,9 +125,9 @@ def interpret(message: str, state: State, now: datetime) -> Intent:
     if (undo := read_undo(text)) is not None:
         return undo
     if (reply := small_talk(text)) is not None:
-        return SmallTalk(reply)
+        return SmallTalk(reply=reply)
     if read_answer(text) is not None:
-        return SmallTalk("Okay.")
+        return SmallTalk(reply="Okay.")
     if is_foreign(text):
         return Foreign()
     if (bulk := read_bulk(text, now)) is not None:
@@ -139,7 +141,7 @@ def interpret(message: str, state: State, now: datetime) -> Intent:
         return correction
     command = parse(text, now)
     if pending is not None and pending.kind == "clarify" and isinstance(command, NotUnderstood):
-        return Select(Selection(words=text))
+        return Select(selection=Selection(words=text))
     return command
 
 
@@ -180,7 +182,7 @@ def _remember(state: State, calls: Sequence[ToolCall]) -> list[Change]:
         if call.name in MUTATING and "error" not in result:
             task_id = call.arguments.get("task_id")
             before = state.known.get(task_id) if isinstance(task_id, int) else None
-            changes.append(Change(call, dict(before) if before else None))
+            changes.append(Change(call=call, before=dict(before) if before else None))
         if call.name == "delete_task" and "error" not in result:
             state.known.pop(call.arguments["task_id"], None)
         for task in result.get("tasks", [result] if "title" in result else []):
@@ -229,19 +231,25 @@ def _waiting(
 ) -> Pending | None:
     """The question a turn that changed nothing left open, if any."""
     if isinstance(intent, Bulk) and shown:
-        return Pending("confirm", intent, shown)
+        return Pending(kind="confirm", command=intent, candidates=shown)
     if isinstance(intent, Select) and pending is not None:
         return pending
     if not isinstance(intent, ActOnTask):
         return None
     if intent.ref.kind == "plural":
         candidates = pointed(intent.ref, state)
-        return Pending("confirm", intent, candidates) if candidates else None
+        return (
+            Pending(kind="confirm", command=intent, candidates=candidates) if candidates else None
+        )
     if intent.ref.points_back:
         candidates = pointed(intent.ref, state)
-        return Pending("clarify", intent, candidates) if len(candidates) > 1 else None
+        return (
+            Pending(kind="clarify", command=intent, candidates=candidates)
+            if len(candidates) > 1
+            else None
+        )
     if intent.ref.kind == "name" and shown is not None and len(shown) > 1:
-        return Pending("clarify", intent, shown)
+        return Pending(kind="clarify", command=intent, candidates=shown)
     return None
 
 

@@ -3,6 +3,8 @@
 It sees the same tools (names, descriptions, JSON schemas) as MCP clients do.
 """
 
+from __future__ import annotations
+
 import json
 from collections.abc import Callable
 from datetime import datetime

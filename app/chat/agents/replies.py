@@ -1,6 +1,8 @@
 """How the built-in agent shows tasks and errors: plain words, dates in the user's timezone,
 no RRULEs and no tool or field names."""
 
+from __future__ import annotations
+
 import re
 from datetime import datetime
 from typing import Any

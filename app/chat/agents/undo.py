@@ -1,6 +1,8 @@
 """Undo: the agent's own last changes reversed through the same tools (so the same services,
 validation and events), newest first."""
 
+from __future__ import annotations
+
 from datetime import datetime
 from typing import Any
 

@@ -4,6 +4,8 @@ Phrases (sentence shapes) are matched here; dates and repeat rules are read by t
 libraries behind app.chat.parsing.dates and .recurrence.
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,12 +29,12 @@ from app.chat.parsing.recurrence import read_recurrence
 TaskAction = Literal["complete", "reopen", "delete", "update"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AddTask:
     args: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ListTasks:
     args: dict[str, Any]
 
@@ -40,7 +42,7 @@ class ListTasks:
 RefKind = Literal["name", "id", "pronoun", "ordinal", "both", "plural"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TaskRef:
     """How a message names its task: by words (searched in titles), by id, or by pointing
     back into the conversation (never searched: 'it', 'the second one', 'both')."""
@@ -56,7 +58,7 @@ class TaskRef:
         return self.kind in ("pronoun", "ordinal", "both", "plural")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class When:
     """A date phrase read for a change: the task's own date or time fills what it leaves out."""
 
@@ -65,7 +67,7 @@ class When:
     has_date: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ActOnTask:
     action: TaskAction
     ref: TaskRef
@@ -74,19 +76,19 @@ class ActOnTask:
     remove_tags: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TagCommand:
     action: Literal["list", "create", "rename", "delete"]
     name: str = ""
     new_name: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Help:
     pass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NotUnderstood:
     pass
 
@@ -170,16 +172,16 @@ def reference(text: str) -> TaskRef | None:
     """A reference back into the conversation, or an id; None for words to search."""
     text = " ".join(text.split()).strip(" \"'?.!,")
     if match := re.fullmatch(r"(task\s*)?#(\d+)|task\s*(\d+)", text, re.IGNORECASE):
-        return TaskRef(text, int(match.group(2) or match.group(3)), kind="id")
+        return TaskRef(text=text, task_id=int(match.group(2) or match.group(3)), kind="id")
     if _PRONOUN.fullmatch(text):
-        return TaskRef(text, kind="pronoun")
+        return TaskRef(text=text, kind="pronoun")
     if match := _ORDINAL.fullmatch(text):
         index = _ORDINALS[match["n"].lower()] if match["n"] else int(match["num"]) - 1
-        return TaskRef(text, kind="ordinal", index=index)
+        return TaskRef(text=text, kind="ordinal", index=index)
     if _BOTH.fullmatch(text):
-        return TaskRef(text, kind="both")
+        return TaskRef(text=text, kind="both")
     if _PLURAL.fullmatch(text):
-        return TaskRef(text, kind="plural")
+        return TaskRef(text=text, kind="plural")
     return None
 
 
@@ -188,11 +190,11 @@ def _ref(text: str) -> TaskRef:
     if (back := reference(text)) is not None:
         return back
     if match := re.fullmatch(r"(task\s*)?#?(\d+)", text, re.IGNORECASE):
-        return TaskRef(text, int(match.group(2)), kind="id")
+        return TaskRef(text=text, task_id=int(match.group(2)), kind="id")
     text = re.sub(r"^(the|my|that|this)\s+(task\s+|todo\s+)?", "", text, flags=re.IGNORECASE)
     text = re.sub(r"^(task|todo)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+(task|todo|one)$", "", text, flags=re.IGNORECASE)
-    return TaskRef(text.strip(" \"'"))
+    return TaskRef(text=text.strip(" \"'"))
 
 
 def _split(text: str, separator: str, accept: Callable[[str, str], bool]) -> tuple[str, str] | None:
@@ -436,7 +438,7 @@ _VALUE_FILLER = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Value:
     """A bare value said on its own ('friday', '3pm', 'p2', '#home', '15 minutes before')."""
 
@@ -456,16 +458,20 @@ def read_value(text: str, now: datetime) -> Value | None:
         return None
     for pattern in _PRIORITIES:
         if found := pattern.fullmatch(text.strip()):
-            return Value({"priority": priority_of(found)})
+            return Value(changes={"priority": priority_of(found)})
     if found := re.fullmatch(_REMIND_WHEN, text, re.IGNORECASE):
-        return Value({"remind_before_minutes": reminder_minutes(found)})
+        return Value(changes={"remind_before_minutes": reminder_minutes(found)})
     if found := re.fullmatch(AMOUNT, text, re.IGNORECASE):
-        return Value({}, duration=minutes_of(found["amount"], found["unit"]))
+        return Value(changes={}, duration=minutes_of(found["amount"], found["unit"]))
     if re.fullmatch(r"(#[\w\-]+\s*)+", text):
-        return Value({}, add_tags=tags_in(text))
+        return Value(changes={}, add_tags=tags_in(text))
     read = read_date(text, now)
     if read is not None:
-        return Value({"due_at": When(read[0], read[1], not _TIME_ONLY.match(text))})
+        return Value(
+            changes={
+                "due_at": When(value=read[0], has_time=read[1], has_date=not _TIME_ONLY.match(text))
+            }
+        )
     return None
 
 
@@ -495,7 +501,7 @@ def tags_in(text: str) -> list[str]:
 
 def _update(text: str, now: datetime) -> ActOnTask | None:
     if match := _CLEAR_DUE.match(text):
-        return ActOnTask("update", _ref(match.group("ref")), {"due_at": None})
+        return ActOnTask(action="update", ref=_ref(match.group("ref")), changes={"due_at": None})
     for pattern in _REMIND_TASK:
         if match := pattern.match(text):
             if match.groupdict().get("bare"):
@@ -503,53 +509,78 @@ def _update(text: str, now: datetime) -> ActOnTask | None:
             else:
                 minutes = reminder_minutes(match)
             target = _ref(match["ref"] or "it")
-            return ActOnTask("update", target, {"remind_before_minutes": minutes})
+            return ActOnTask(
+                action="update", ref=target, changes={"remind_before_minutes": minutes}
+            )
     for pattern in _REMIND_OFF:
         if match := pattern.match(text):
-            return ActOnTask("update", _ref(match["ref"] or "it"), {"remind_before_minutes": None})
+            return ActOnTask(
+                action="update",
+                ref=_ref(match["ref"] or "it"),
+                changes={"remind_before_minutes": None},
+            )
     if match := _POINTED.match(text):
         value = read_value(match["rest"], now)
         if value is not None and value.duration is None:
-            return ActOnTask("update", _ref(match["ref"]), value.changes, add_tags=value.add_tags)
+            return ActOnTask(
+                action="update",
+                ref=_ref(match["ref"]),
+                changes=value.changes,
+                add_tags=value.add_tags,
+            )
     for pattern in _PRIORITY_SET:
         if set_match := pattern.match(text):
             groups = set_match.groupdict()
             if groups.get("p") is None:
-                return ActOnTask("update", _ref(groups["ref"]), {"priority": "P1"})
+                return ActOnTask(
+                    action="update", ref=_ref(groups["ref"]), changes={"priority": "P1"}
+                )
             found = _find_priority(groups["p"]) or _find_priority(f"{groups['p']} priority")
             if found:
-                return ActOnTask("update", _ref(groups["ref"]), {"priority": found})
+                return ActOnTask(
+                    action="update", ref=_ref(groups["ref"]), changes={"priority": found}
+                )
     for pattern in _TAG_ADD:
         if tag_match := pattern.match(text):
             return ActOnTask(
-                "update", _ref(tag_match.group("ref")), add_tags=tags_in(tag_match["tags"])
+                action="update",
+                ref=_ref(tag_match.group("ref")),
+                add_tags=tags_in(tag_match["tags"]),
             )
     if match := _TAG_REMOVE.match(text):
-        return ActOnTask("update", _ref(match.group("ref")), remove_tags=tags_in(match["tags"]))
+        return ActOnTask(
+            action="update", ref=_ref(match.group("ref")), remove_tags=tags_in(match["tags"])
+        )
     if match := _REPEAT.match(text):
         ref = match.group("ref") or match.group("ref2")
         rule_text = match.group("rule") or match.group("rule2")
         rule = read_recurrence(rule_text, now)
         if rule is not None:
-            return ActOnTask("update", _ref(ref), {"recurrence": rule[0]})
+            return ActOnTask(action="update", ref=_ref(ref), changes={"recurrence": rule[0]})
     if re.match(r"^(stop repeating|don'?t repeat|stop recurring)\s", text, re.I) or re.search(
         r"\s(not repeat|non-recurring|one-off)$", text, re.I
     ):
         stop = _STOP_REPEAT.match(text)
         if stop:
-            return ActOnTask("update", _ref(stop.group("ref")), {"recurrence": None})
+            return ActOnTask(
+                action="update", ref=_ref(stop.group("ref")), changes={"recurrence": None}
+            )
     if match := _RENAME.match(text):
         parts = _split(match.group("rest"), "to|as", lambda _a, _b: True)
         if parts:
-            return ActOnTask("update", _ref(parts[0]), {"title": parts[1].strip(" \"'.")})
+            return ActOnTask(
+                action="update", ref=_ref(parts[0]), changes={"title": parts[1].strip(" \"'.")}
+            )
     if match := _MOVE.match(text):
         rest = match.group("rest")
         parts = _split(rest, "to|for|until|till|on|at", lambda _a, b: read_date(b, now) is not None)
         if parts:
             read = read_date(parts[1], now)
             assert read is not None
-            when = When(read[0], read[1], not _TIME_ONLY.match(parts[1].strip()))
-            return ActOnTask("update", _ref(parts[0]), {"due_at": when})
+            when = When(
+                value=read[0], has_time=read[1], has_date=not _TIME_ONLY.match(parts[1].strip())
+            )
+            return ActOnTask(action="update", ref=_ref(parts[0]), changes={"due_at": when})
     return None
 
 
@@ -562,31 +593,33 @@ def parse(message: str, now: datetime) -> Command:
     if _HELP.match(text):
         return Help()
     if _TAG_LIST.match(text):
-        return TagCommand("list")
+        return TagCommand(action="list")
     if match := _TAG_CREATE.match(text):
-        return TagCommand("create", match.group("name"))
+        return TagCommand(action="create", name=match.group("name"))
     if match := _TAG_RENAME.match(text):
-        return TagCommand("rename", match.group("old").strip(), match.group("new").strip())
+        return TagCommand(
+            action="rename", name=match.group("old").strip(), new_name=match.group("new").strip()
+        )
     if match := _TAG_DELETE.match(text):
-        return TagCommand("delete", match.group("name"))
+        return TagCommand(action="delete", name=match.group("name"))
     update = _update(text, now)
     if update is not None:
         return update
     for pattern in _REOPEN:
         if reopen := pattern.match(text):
-            return ActOnTask("reopen", _ref(reopen.group("ref")))
+            return ActOnTask(action="reopen", ref=_ref(reopen.group("ref")))
     for pattern in _COMPLETE:
         if complete := pattern.match(text):
-            return ActOnTask("complete", _ref(complete.group("ref")))
+            return ActOnTask(action="complete", ref=_ref(complete.group("ref")))
     if match := _DELETE.match(text):
-        return ActOnTask("delete", _ref(match.group("ref")))
+        return ActOnTask(action="delete", ref=_ref(match.group("ref")))
     if _ADD_VERB.match(text):
         return _add(text, now)
     if _LIST_START.match(text) or text.endswith("?"):
-        return ListTasks(list_args(text, now))
+        return ListTasks(args=list_args(text, now))
     title, values = extract_fields(text, now)
     if values and title:
-        return AddTask({"title": title, **values})
+        return AddTask(args={"title": title, **values})
     return NotUnderstood()
 
 
@@ -596,4 +629,4 @@ def _add(text: str, now: datetime) -> Command:
         return NotUnderstood()
     if re.match(r"^(please\s+)?remind me to\b", text, re.I) and "due_at" in values:
         values.setdefault("remind_before_minutes", 0)
-    return AddTask({"title": title, **values})
+    return AddTask(args={"title": title, **values})

@@ -5,6 +5,8 @@ ends (the longest run of words a library accepts) and fills two gaps they leave:
 "end of the month/week" and a day-of-month alone ("on the 1st").
 """
 
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -49,7 +51,7 @@ _TIME_SUFFIX = re.compile(r"^(.*?)\s+(at\s+)?(\d{1,2}(:\d{2})?\s*(am|pm)|\d{1,2}
 DEFAULT_TIME = time(17, 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FoundDate:
     value: datetime
     """Aware, in the user's timezone."""
@@ -164,11 +166,11 @@ def find_date(words: list[str], now: datetime) -> FoundDate | None:
                 continue
             read = read_date(phrase, now)
             if read is not None:
-                return FoundDate(read[0], start, end, read[1])
+                return FoundDate(value=read[0], start=start, end=end, has_time=read[1])
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DateRange:
     after: datetime | None
     before: datetime | None
@@ -176,7 +178,7 @@ class DateRange:
 
 def _day_range(day: datetime) -> DateRange:
     start = day.replace(hour=0, minute=0, second=0, microsecond=0)
-    return DateRange(start, start + timedelta(days=1, seconds=-1))
+    return DateRange(after=start, before=start + timedelta(days=1, seconds=-1))
 
 
 def read_range(phrase: str, now: datetime) -> DateRange | None:
@@ -189,19 +191,19 @@ def read_range(phrase: str, now: datetime) -> DateRange | None:
         "today": _day_range(today),
         "tonight": _day_range(today),
         "tomorrow": _day_range(today + timedelta(days=1)),
-        "this week": DateRange(week_start, week_start + timedelta(days=7, seconds=-1)),
+        "this week": DateRange(after=week_start, before=week_start + timedelta(days=7, seconds=-1)),
         "next week": DateRange(
-            week_start + timedelta(days=7), week_start + timedelta(days=14, seconds=-1)
+            after=week_start + timedelta(days=7), before=week_start + timedelta(days=14, seconds=-1)
         ),
         "this weekend": DateRange(
-            week_start + timedelta(days=5), week_start + timedelta(days=7, seconds=-1)
+            after=week_start + timedelta(days=5), before=week_start + timedelta(days=7, seconds=-1)
         ),
         "this month": DateRange(
-            month_start, month_start + relativedelta(months=1) - timedelta(seconds=1)
+            after=month_start, before=month_start + relativedelta(months=1) - timedelta(seconds=1)
         ),
         "next month": DateRange(
-            month_start + relativedelta(months=1),
-            month_start + relativedelta(months=2) - timedelta(seconds=1),
+            after=month_start + relativedelta(months=1),
+            before=month_start + relativedelta(months=2) - timedelta(seconds=1),
         ),
     }
     if text in fixed:
@@ -209,19 +211,21 @@ def read_range(phrase: str, now: datetime) -> DateRange | None:
     if match := re.fullmatch(r"(in )?the next (\d+|few) (day|week)s?", text):
         count = 3 if match.group(2) == "few" else int(match.group(2))
         days = count * (7 if match.group(3) == "week" else 1)
-        return DateRange(now, today + timedelta(days=days + 1, seconds=-1))
+        return DateRange(after=now, before=today + timedelta(days=days + 1, seconds=-1))
     if match := re.fullmatch(r"(before|by|until) (.+)", text):
         read = read_date(match.group(2), now)
         if read is None:
             return None
         value, has_time = read
-        return DateRange(None, value if has_time else _day_range(value).before)
+        return DateRange(after=None, before=value if has_time else _day_range(value).before)
     if match := re.fullmatch(r"after (.+)", text):
         read = read_date(match.group(1), now)
         if read is None:
             return None
         value, has_time = read
-        return DateRange(value if has_time else _day_range(value + timedelta(days=1)).after, None)
+        return DateRange(
+            after=value if has_time else _day_range(value + timedelta(days=1)).after, before=None
+        )
     read = read_date(text, now)
     if read is None:
         return None

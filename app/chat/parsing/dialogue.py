@@ -2,6 +2,8 @@
 yes/no answers, corrections ("no, friday"), bulk commands, undo, and answers to the
 assistant's own question ("the first", "the one for Monday", "task 12")."""
 
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -210,7 +212,7 @@ _CORRECTION = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Correction:
     """'no, friday': change the task the last action touched."""
 
@@ -224,10 +226,10 @@ def read_correction(text: str, now: datetime) -> Correction | None:
     if not match:
         return None
     rest = (match["rest"] or match["rest2"] or match["rest3"] or "").strip()
-    return Correction(read_value(rest, now) if rest else None, rest)
+    return Correction(value=read_value(rest, now) if rest else None, rest=rest)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Undo:
     count: int
 
@@ -246,13 +248,13 @@ def read_undo(text: str) -> Undo | None:
     if not match:
         return None
     count = match["n"]
-    return Undo(1 if count is None else int(_WORD_NUMBERS.get(count.lower(), count)))
+    return Undo(count=1 if count is None else int(_WORD_NUMBERS.get(count.lower(), count)))
 
 
 BulkAction = Literal["complete", "reopen", "delete", "tag"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Bulk:
     """'complete all tasks tagged work': list, say how many, act on a yes."""
 
@@ -327,10 +329,10 @@ def read_bulk(text: str, now: datetime) -> Bulk | None:
         query["status"] = "all"
     query.pop("sort", None)
     query["limit"] = 100
-    return Bulk(action, query, tags)
+    return Bulk(action=action, query=query, add_tags=tags)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Selection:
     """An answer to 'which one?': a reference, a due day, or words from a title."""
 
@@ -349,7 +351,7 @@ _THE_ONE = re.compile(
 def read_selection(text: str, now: datetime) -> Selection | None:
     text = text.strip(" .!?")
     if re.fullmatch(r"#?\d{1,9}", text):
-        return Selection(ref=TaskRef(text, int(text.lstrip("#")), kind="id"))
+        return Selection(ref=TaskRef(text=text, task_id=int(text.lstrip("#")), kind="id"))
     if (ref := reference(text)) is not None:
         return Selection(ref=ref)
     if match := _THE_ONE.match(text):

@@ -7,6 +7,8 @@ dateparser + dateutil (app.chat.parsing.dates), repeats by recurrent (.recurrenc
 module finds the spans and keeps quoted text out of every reading.
 """
 
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -163,7 +165,7 @@ def priority_number(match: re.Match[str]) -> int:
     return PRIORITY_WORDS[word.lower()]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Reading:
     """The text with what has been read so far blanked out (offsets never move)."""
 
@@ -223,7 +225,7 @@ def read_quick_add(text: str, now: datetime, *, priority_words: bool = False) ->
     masked = list(text)
     for match in quoted:
         masked[match.start() : match.end()] = [_HELD] * (match.end() - match.start())
-    reading = _Reading(text, masked)
+    reading = _Reading(original=text, masked=masked)
     values: dict[str, Any] = {}
 
     found = _REMINDER.search(reading.text()) or _REMINDER_WITH.search(reading.text())

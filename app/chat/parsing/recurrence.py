@@ -1,5 +1,7 @@
 """Finding and reading repeat phrases ('every 2 weeks on monday') with recurrent + dateutil."""
 
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -45,7 +47,7 @@ _TIME_PARTS = re.compile(r"^(BYHOUR|BYMINUTE|BYSECOND)=")
 _ORDER = ("FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FoundRecurrence:
     rule: str
     """Canonical RRULE without time parts: FREQ first, INTERVAL only when not 1."""
@@ -118,7 +120,7 @@ def find_recurrence(words: list[str], now: datetime) -> FoundRecurrence | None:
             tail = " ".join(words[best_end : best_end + 3]).lower().strip(",.")
             if tail in {"of the month", "of every month", "of each month"}:
                 best_end += 3
-            return FoundRecurrence(best[0], best[1], start, best_end)
+            return FoundRecurrence(rule=best[0], at=best[1], start=start, end=best_end)
     return None
 
 

@@ -1,6 +1,8 @@
 """Plain words for what the parser reads and the agent stores: repeat rules, due dates,
 reminders and priorities, as a person would say them (never an RRULE or a field name)."""
 
+from __future__ import annotations
+
 from datetime import datetime
 
 from app.domain.recurrence import is_cron

@@ -4,6 +4,8 @@ conversations, the secret store for DATABASE_URL, and the `reminder-check` cron 
 Nothing here imports a broker, cache or cloud SDK: in Dapr mode the sidecar owns those.
 """
 
+from __future__ import annotations
+
 from sqlmodel import Session
 
 from app.chat.conversations import ConversationStore

@@ -6,6 +6,8 @@ exponential backoff; the sidecar's 4xx answers are logged and raised as DaprErro
 sidecar's own message, because retrying them cannot help.
 """
 
+from __future__ import annotations
+
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
@@ -48,7 +50,7 @@ class DaprUnavailable(Exception):
     """The sidecar stayed unreachable (or kept answering 5xx) through every retry."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StateEntry:
     key: str
     value: Any

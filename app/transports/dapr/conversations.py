@@ -13,6 +13,8 @@ The protocol is synchronous (chat routes run in FastAPI's worker threads), the c
 async: each call hops onto the app's event loop with anyio.from_thread.run.
 """
 
+from __future__ import annotations
+
 import json
 import uuid
 from collections.abc import Callable, Coroutine

@@ -1,5 +1,7 @@
 """Dapr pub/sub as a Taskflow Publisher: the same CloudEvent bytes as on Kafka."""
 
+from __future__ import annotations
+
 import httpx
 
 from app.core.config import Settings

@@ -4,6 +4,8 @@ Secret names are kebab-case (valid in every store: Kubernetes, OCI Vault, Azure 
 local file). Outside Dapr mode the same values come from the environment (DATABASE_URL).
 """
 
+from __future__ import annotations
+
 import asyncio
 import logging
 

@@ -1,5 +1,7 @@
 """The consumer side of Dapr pub/sub: the subscription list and one route per topic."""
 
+from __future__ import annotations
+
 import json
 
 from fastapi import APIRouter, Request

@@ -10,6 +10,8 @@ A failed case that changed or deleted a seed task the case did not mean, or crea
 tasks than meant, counts as a wrong target.
 """
 
+from __future__ import annotations
+
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -46,7 +48,7 @@ NOT_PLAIN = re.compile(
 Snapshot = list[dict[str, Any]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaseResult:
     split: str
     category: str
@@ -135,14 +137,16 @@ def _converse(
     replies: list[str] = []
     shown: list[int] | None = None
     for message in case["turns"]:
-        runner = ToolRunner(context)
+        runner = ToolRunner(context=context)
         reply = agent.respond(
             AgentRequest(message=message, history=list(history), timezone=timezone, tools=runner)
         )
         replies.append(reply)
         listings = [c for c in runner.calls if c.name == "list_tasks" and "tasks" in c.result]
         shown = [t["id"] for t in listings[-1].result["tasks"]] if listings else None
-        calls = tuple(ToolCall(c.name, c.arguments, c.result) for c in runner.calls)
+        calls = tuple(
+            ToolCall(name=c.name, arguments=c.arguments, result=c.result) for c in runner.calls
+        )
         history += [
             Turn(role="user", content=message),
             Turn(role="assistant", content=reply, tool_calls=calls),

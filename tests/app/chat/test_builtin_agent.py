@@ -1,5 +1,7 @@
 """The built-in agent's reading of dates follows the injected clock and the user's timezone."""
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
 
 import pytest

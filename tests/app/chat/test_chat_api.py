@@ -1,5 +1,7 @@
 """POST /chat and the conversation endpoints, on SQLite and PostgreSQL."""
 
+from __future__ import annotations
+
 from fastapi.testclient import TestClient
 
 from app.models.conversation import MESSAGE_MAX

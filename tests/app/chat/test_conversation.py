@@ -1,6 +1,8 @@
 """The built-in agent follows the conversation: references resolve to tasks it showed or
 changed, and a reference it cannot resolve gets a question, never a search or a change."""
 
+from __future__ import annotations
+
 from datetime import datetime
 
 from fastapi.testclient import TestClient
@@ -16,7 +18,7 @@ CLOCK = datetime.fromisoformat("2026-03-04T10:00:00+01:00")
 
 def _say(message: str, history: list[Turn]) -> tuple[str, list[ToolCall]]:
     session, user = seeded_session(load(SEED), "Europe/Berlin")
-    runner = ToolRunner(ToolContext(session=session, user=user))
+    runner = ToolRunner(context=ToolContext(session=session, user=user))
     reply = BuiltinAgent(clock=lambda: CLOCK).respond(
         AgentRequest(message=message, history=history, timezone="Europe/Berlin", tools=runner)
     )
@@ -25,7 +27,10 @@ def _say(message: str, history: list[Turn]) -> tuple[str, list[ToolCall]]:
 
 
 def _turns(message: str, reply: str, *calls: ToolCall) -> list[Turn]:
-    return [Turn("user", message), Turn("assistant", reply, tool_calls=calls)]
+    return [
+        Turn(role="user", content=message),
+        Turn(role="assistant", content=reply, tool_calls=calls),
+    ]
 
 
 def test_pronoun_without_context_asks_and_touches_nothing() -> None:
@@ -35,7 +40,9 @@ def test_pronoun_without_context_asks_and_touches_nothing() -> None:
 
 
 def test_pronoun_is_the_task_the_last_turn_changed() -> None:
-    added = ToolCall("add_task", {"title": "gym"}, {"id": 8, "title": "gym", "tags": []})
+    added = ToolCall(
+        name="add_task", arguments={"title": "gym"}, result={"id": 8, "title": "gym", "tags": []}
+    )
     reply, calls = _say("make it p1", _turns("add gym", "Added “gym”.", added))
     assert [(c.name, c.arguments) for c in calls if c.name == "update_task"] == [
         ("update_task", {"task_id": 8, "priority": "P1"})
@@ -45,9 +52,9 @@ def test_pronoun_is_the_task_the_last_turn_changed() -> None:
 
 def test_pronoun_after_a_list_of_several_asks_which() -> None:
     listing = ToolCall(
-        "list_tasks",
-        {"tag": ["work"]},
-        {
+        name="list_tasks",
+        arguments={"tag": ["work"]},
+        result={
             "total": 2,
             "tasks": [
                 {"id": 11, "title": "team meeting notes", "tags": ["work"]},

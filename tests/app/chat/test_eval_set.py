@@ -1,5 +1,7 @@
 """The built-in agent over both evaluation splits, judged by effect on the data."""
 
+from __future__ import annotations
+
 import pytest
 
 from tests.app.chat.evaluation import cases, run_split, summary, utterances

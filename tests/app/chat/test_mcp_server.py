@@ -1,5 +1,7 @@
 """A real MCP client session (the SDK's Client) against /mcp over HTTP and `taskflow mcp` over stdio."""
 
+from __future__ import annotations
+
 import json
 import os
 import shutil

@@ -1,5 +1,7 @@
 """The model-backed agent against a scripted OpenAI-compatible server run inside the test."""
 
+from __future__ import annotations
+
 import json
 import socket
 import threading

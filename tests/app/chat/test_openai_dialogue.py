@@ -1,6 +1,8 @@
 """The model-backed agent sees the conversation so far, tool calls and results included, so a
 model can resolve "it" in a second message: a two-turn dialogue against a scripted server."""
 
+from __future__ import annotations
+
 import json
 from typing import Any
 

@@ -1,5 +1,7 @@
 """The quick-add grammar shared by the chat and the web add box (specs/chat/spec.md)."""
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 

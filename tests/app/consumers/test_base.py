@@ -1,5 +1,7 @@
 """The reusable consumer: duplicates, poison messages, retries, dead letters."""
 
+from __future__ import annotations
+
 import json
 import threading
 import uuid

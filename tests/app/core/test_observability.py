@@ -1,5 +1,7 @@
 """Correlation ids, JSON logs, traces and metrics across a request and its events."""
 
+from __future__ import annotations
+
 import io
 import json
 import logging

@@ -1,5 +1,7 @@
 """Password hashing: OWASP's Argon2id parameters, and a bound on hashes in flight."""
 
+from __future__ import annotations
+
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor

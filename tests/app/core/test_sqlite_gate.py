@@ -1,5 +1,7 @@
 """SQLite writers in one process take turns through a gate held from first write to commit."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 from pathlib import Path
 

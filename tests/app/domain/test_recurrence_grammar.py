@@ -1,5 +1,7 @@
 """The recurrence pattern in the OpenAPI document promises no more than `normalize` accepts."""
 
+from __future__ import annotations
+
 import re
 
 from hypothesis import HealthCheck, given, settings

@@ -1,5 +1,7 @@
 """The embedded default: API, relay and all four consumers in one process, no broker."""
 
+from __future__ import annotations
+
 from datetime import UTC, datetime, timedelta
 from typing import Any
 

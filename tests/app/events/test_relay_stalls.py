@@ -1,6 +1,8 @@
 """An unreachable broker makes a publish hang, not fail: the relay reports the stall once
 when it starts and once when the publish goes through, each with the backlog."""
 
+from __future__ import annotations
+
 import asyncio
 import logging
 import uuid

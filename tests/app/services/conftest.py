@@ -1,5 +1,7 @@
 """Use cases called directly, in a session of their own, on SQLite and on PostgreSQL."""
 
+from __future__ import annotations
+
 import uuid
 from collections.abc import Iterator
 

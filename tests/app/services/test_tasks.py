@@ -1,5 +1,7 @@
 """app/services/tasks.py: the use cases REST, MCP and the consumers share, without HTTP."""
 
+from __future__ import annotations
+
 import json
 from datetime import UTC, datetime
 

@@ -1,6 +1,8 @@
 """Dapr mode's HTTP contract: publishing to the sidecar and receiving its deliveries.
 (A later suite runs the real sidecar; here the sidecar side is httpx's MockTransport.)"""
 
+from __future__ import annotations
+
 import json
 import uuid
 from collections.abc import Iterator

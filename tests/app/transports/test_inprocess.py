@@ -1,5 +1,7 @@
 """The in-process bus: each consumer gets its share of a batch, in order, side by side."""
 
+from __future__ import annotations
+
 import asyncio
 
 import pytest

@@ -1,6 +1,8 @@
 """The event backbone against a real Kafka broker (KRaft, from Maven Central jars) and a real
 PostgreSQL: the API writes through the outbox, consumers run as their own services."""
 
+from __future__ import annotations
+
 import asyncio
 import json
 import uuid

@@ -1,5 +1,7 @@
 """The authenticated user is cached for a few seconds; a change through the API shows at once."""
 
+from __future__ import annotations
+
 from fastapi.testclient import TestClient
 
 from tests.utils.users import create_task, signup

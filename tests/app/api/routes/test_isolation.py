@@ -1,5 +1,7 @@
 """Two users, every endpoint: nobody reads or changes another user's data."""
 
+from __future__ import annotations
+
 from typing import Any
 
 import pytest

@@ -1,5 +1,7 @@
 """X-Total-Count: exact for small results, PostgreSQL's estimate (and says so) past 1,000."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from fastapi.testclient import TestClient
