@@ -30,7 +30,8 @@ TASK_FIELDS = frozenset(
     }
 )
 
-TaskEventType = Literal["created", "updated", "completed", "uncompleted", "deleted"]
+# "restored": a deleted task came back (POST .../restore); it carries every field, as "created".
+TaskEventType = Literal["created", "updated", "completed", "uncompleted", "deleted", "restored"]
 
 
 def _utcnow() -> datetime:
