@@ -213,3 +213,26 @@ def print_table(title: str, figures: list[Figure], notes: list[str] | None = Non
     for note in notes or []:
         print(f"\n{note}")
     sys.stdout.flush()
+
+
+def py_spy(pid: int, out: str, *, wall: bool = False) -> subprocess.Popen[bytes]:
+    """CPU samples (holding the GIL), or with `wall` every sample, idle ones included."""
+    return subprocess.Popen(
+        [
+            "uvx",
+            "py-spy",
+            "record",
+            "--pid",
+            str(pid),
+            "--rate",
+            "250",
+            "--format",
+            "raw",
+            "--output",
+            out,
+            "--nonblocking",
+            "--idle" if wall else "--gil",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )

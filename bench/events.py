@@ -12,7 +12,9 @@ consumer (`taskflow consume audit`) as separate processes on loopback. Each roun
 - creates/s from 8 clients against a second API started with WEB_CONCURRENCY=2.
 
 `--profile FILE` samples the API with py-spy during the first 8-client round and prints where
-its time goes (raw stacks are kept in FILE).
+its time goes (raw stacks are kept in FILE); `--profile-consumer FILE` samples the
+audit consumer's wall time (idle included) until it has recorded that round. The commit -> audit lag is also split at the
+moment the relay marked the outbox row published: the relay's share and the consumer's.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import signal
-import subprocess
 import time
 from contextlib import ExitStack
 
@@ -34,6 +35,7 @@ from bench.common import (
     free_port,
     percentile,
     print_table,
+    py_spy,
     run_parallel,
     signup,
     taskflow,
@@ -59,41 +61,29 @@ def app_writes(http: Http, path: str, clients: int, count: int) -> tuple[float, 
 
 def audit_latencies(url: str, task_ids: list[int], timeout: float = 300) -> list[float]:
     """Waits until the audit consumer has recorded every create, then returns the lags (s)."""
+    return [total for total, _ in lag_stages(url, task_ids, timeout)]
+
+
+def lag_stages(url: str, task_ids: list[int], timeout: float = 300) -> list[tuple[float, float]]:
+    """Per create, once all are recorded: (commit -> audit record, commit -> the relay marking
+    its outbox row published). The second is the relay's share of the first (fetch, publish,
+    broker ack, mark); the rest is the consumer's poll, batch transaction and offset commit."""
     deadline = time.monotonic() + timeout
     with psycopg.connect(url, autocommit=True) as conn:
         while True:
             rows = conn.execute(
-                "SELECT extract(epoch FROM recorded_at - occurred_at) FROM activity"
-                " WHERE event_type = 'created' AND task_id = ANY(%s)",
+                "SELECT extract(epoch FROM a.recorded_at - a.occurred_at),"
+                " extract(epoch FROM o.published_at - a.occurred_at)"
+                " FROM activity a JOIN outbox o ON o.event_id = a.event_id"
+                " WHERE a.event_type = 'created' AND a.task_id = ANY(%s)"
+                " AND o.published_at IS NOT NULL",
                 (task_ids,),
             ).fetchall()
             if len(rows) >= len(task_ids):
-                return [float(r[0]) for r in rows]
+                return [(float(total), float(relay)) for total, relay in rows]
             if time.monotonic() > deadline:
                 raise RuntimeError(f"audit recorded {len(rows)} of {len(task_ids)} creates")
             time.sleep(0.2)
-
-
-def py_spy(pid: int, out: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            "uvx",
-            "py-spy",
-            "record",
-            "--pid",
-            str(pid),
-            "--rate",
-            "250",
-            "--format",
-            "raw",
-            "--output",
-            out,
-            "--nonblocking",
-            "--gil",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def main() -> None:
@@ -103,6 +93,9 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=300, help="creates per 1-client round")
     parser.add_argument("--e2e-records", type=int, default=1000)
     parser.add_argument("--profile", help="py-spy raw stacks of the API during a write round")
+    parser.add_argument(
+        "--profile-consumer", help="py-spy raw stacks of the audit consumer during that round"
+    )
     args = parser.parse_args()
 
     writes8 = Figure(
@@ -116,6 +109,12 @@ def main() -> None:
     )
     audit_p99 = Figure(
         name="commit -> audit p99, 8 writers", unit="ms", floor_name="broker e2e p99"
+    )
+    relay_p50 = Figure(
+        name="of which commit -> marked published p50", unit="ms", floor_name="the relay's share"
+    )
+    relay_p99 = Figure(
+        name="of which commit -> marked published p99", unit="ms", floor_name="the relay's share"
     )
     workers = Figure(
         name="creates/s, 2 API workers vs 1", unit="/s", floor_name="1 worker, same round"
@@ -134,7 +133,7 @@ def main() -> None:
             "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
         }
         audit_port, api_port = free_port(), free_port()
-        stack.enter_context(
+        audit = stack.enter_context(
             taskflow(["consume", "audit", "--port", str(audit_port)], env, audit_port)
         )
         api = stack.enter_context(
@@ -160,14 +159,22 @@ def main() -> None:
         audit_latencies(url, app_writes(http, path, 8, 200)[1])
         insert_rate(url, floor_uid, 8, 200)
         for round_ in range(args.rounds):
-            profiler = py_spy(api.proc.pid, args.profile) if args.profile and round_ == 0 else None
+            targets = [(api, args.profile, False), (audit, args.profile_consumer, True)]
+            profilers = [
+                py_spy(p.proc.pid, out, wall=wall)
+                for p, out, wall in targets
+                if out and round_ == 0
+            ]
             rate, ids, failed = app_writes(http, path, 8, args.writes)
             failures += failed
-            if profiler is not None:
+            stages = lag_stages(url, ids)
+            for profiler in profilers:
                 profiler.send_signal(signal.SIGINT)
                 profiler.wait(timeout=60)
             writes8.add(rate, insert_rate(url, floor_uid, 8, args.writes))
-            lags = audit_latencies(url, ids)
+            lags = [total for total, _ in stages]
+            relay_p50.add(percentile([relay for _, relay in stages], 50) * 1000)
+            relay_p99.add(percentile([relay for _, relay in stages], 99) * 1000)
             e2e_p50, e2e_p99 = broker_e2e_ms(broker, args.e2e_records)
             audit_p50.add(percentile(lags, 50) * 1000, e2e_p50)
             audit_p99.add(percentile(lags, 99) * 1000, e2e_p99)
@@ -188,12 +195,13 @@ def main() -> None:
             print(f"round {round_ + 1}/{args.rounds} done", flush=True)
 
     notes.append(f"Failed creates (not 201): {failures}")
-    figures = [writes8, writes1, audit_p50, audit_p99]
+    figures = [writes8, writes1, audit_p50, audit_p99, relay_p50, relay_p99]
     if workers.app:
         figures.append(workers)
     print_table("Writes and events (PostgreSQL + Kafka)", figures, notes)
-    if args.profile:
-        summarise(args.profile)
+    for out in (args.profile, args.profile_consumer):
+        if out:
+            summarise(out)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 SQL replayed on a warm connection, in interleaved rounds.
 
     uv run python -m bench.list_tasks [--sizes 1000,10000,100000] [--rounds 3] [--requests 30]
+        [--profile list.txt]
 
 Seeds one user's tasks (among as many belonging to other users). For each realistic shape
 (search + filter + sort + page) the floor is the statements the app sends for that request,
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import signal
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,8 +30,18 @@ from app.core.db import make_engine
 from app.models.task_query import TaskQuery
 from app.models.user import User
 from app.services import tasks as task_service
-from bench.common import Figure, Http, free_port, percentile, print_table, signup, taskflow
+from bench.common import (
+    Figure,
+    Http,
+    free_port,
+    percentile,
+    print_table,
+    py_spy,
+    signup,
+    taskflow,
+)
 from bench.floors import replay_seconds
+from bench.profile import summarise
 from tests.services.postgres import PostgresServer
 
 WORDS = [
@@ -139,6 +151,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=30, help="per shape, side and round")
+    parser.add_argument("--profile", help="py-spy raw stacks of the API over the first size")
     args = parser.parse_args()
     rng = random.Random(7)
     figures: list[Figure] = []
@@ -148,7 +161,9 @@ def main() -> None:
         engine = make_engine(url)
         port = free_port()
         with (
-            taskflow(["serve", "--port", str(port), "--no-migrate"], {"DATABASE_URL": url}, port),
+            taskflow(
+                ["serve", "--port", str(port), "--no-migrate"], {"DATABASE_URL": url}, port
+            ) as api,
             psycopg.connect(url) as floor_conn,
         ):
             user, token = signup(port, "bench@example.com")
@@ -173,17 +188,25 @@ def main() -> None:
                     )
                     for name, params in QUERIES.items()
                 }
+                profiler = (
+                    py_spy(api.proc.pid, args.profile) if args.profile and not figures else None
+                )
                 for _ in range(args.rounds):
                     for path, statements, p50, p95 in shapes.values():
                         app = [_get(http, path) for _ in range(args.requests)]
                         floor = replay_seconds(floor_conn, statements, args.requests)
                         p50.add(percentile(app, 50) * 1000, percentile(floor, 50) * 1000)
                         p95.add(percentile(app, 95) * 1000, percentile(floor, 95) * 1000)
+                if profiler is not None:
+                    profiler.send_signal(signal.SIGINT)
+                    profiler.wait(timeout=60)
                 for _, _, p50, p95 in shapes.values():
                     figures += [p50, p95]
                 print(f"{size:,} tasks done", flush=True)
         engine.dispose()
     print_table("Task listing (PostgreSQL, HTTP keep-alive vs the same SQL)", figures)
+    if args.profile:
+        summarise(args.profile)
 
 
 def _get(http: Http, path: str) -> float:

@@ -52,6 +52,11 @@ STEPS = (
     ("list_tasks", "task listing"),
     ("_pool", "connection pool"),
     ("do_ping", "pool pre-ping"),
+    # The audit consumer (bench.events --profile-consumer samples wall time, idle included).
+    ("poll_once", "consumer poll loop"),
+    ("getmany", "fetching / waiting for records (getmany)"),
+    ("_apply", "a batch's handlers + its one transaction"),
+    ("select (", "waiting in select (idle)"),
 )
 
 
@@ -81,7 +86,7 @@ def summarise(path: str) -> None:
     if not total:
         print(f"no samples in {path}")
         return
-    print(f"\n### Where the API's Python CPU time goes ({total:,} samples)\n")
+    print(f"\n### Where the time goes: {path} ({total:,} samples)\n")
     print("| leaf library | share |\n|---|---|")
     for name, count in by_library.most_common():
         print(f"| {name} | {count / total:.1%} |")
