@@ -10,8 +10,9 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from app.api.asgi import HttpMiddleware
 from app.api.errors import validation_response
 
 
@@ -34,14 +35,8 @@ def _nul_path(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, 
     return None
 
 
-class NulGuardMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class NulGuardMiddleware(HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         where: tuple[str | int, ...] | None = None
         if "\x00" in unquote(scope.get("raw_path", b"").decode("latin-1")):
             where = ("path",)

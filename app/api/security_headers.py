@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from app.api.asgi import HttpMiddleware
 
 # JSON needs no scripts, styles or frames; the docs page (Swagger UI) gets its own below.
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
@@ -19,14 +21,8 @@ _ALWAYS = {
 DOCS_PATHS = ("/docs", "/redoc")
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class SecurityHeadersMiddleware(HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
         extra = dict(_ALWAYS)
         extra[b"content-security-policy"] = (
