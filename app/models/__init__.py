@@ -8,6 +8,7 @@ from app.models.dead_letter import DeadLetter
 from app.models.notification import Notification
 from app.models.outbox import OutboxMessage
 from app.models.processed_event import ProcessedEvent
+from app.models.saved_view import SavedView
 from app.models.tag import Tag, TaskTag
 from app.models.task import Task
 from app.models.user import User
@@ -20,6 +21,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "ProcessedEvent",
+    "SavedView",
     "Tag",
     "Task",
     "TaskTag",

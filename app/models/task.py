@@ -204,6 +204,9 @@ class Task(SQLModel, table=True):
     )
     created_at: datetime = now_field()
     updated_at: datetime = now_field()
+    # Soft delete: a deleted task is hidden everywhere and can be restored for
+    # RESTORE_WINDOW (docs/adr/0503); null while the task is live.
+    deleted_at: datetime | None = optional_time_field()
 
 
 class TaskPublic(SQLModel):

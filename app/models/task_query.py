@@ -1,4 +1,5 @@
-"""Query parameters of the task listing, validated once for the API and the MCP tools."""
+"""Query parameters of the task listing, validated once for the API, the MCP tools and the
+saved views (a saved view stores a TaskFilter: the listing's query without its page)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,9 @@ def parse_sort(value: str) -> list[SortKey]:
     return keys
 
 
-class TaskQuery(BaseModel):
+class TaskFilter(BaseModel):
+    """Which tasks, in which order: everything of the listing's query but the page."""
+
     model_config = ConfigDict(extra="forbid")
 
     q: NoNulText | None = Field(
@@ -81,8 +84,6 @@ class TaskQuery(BaseModel):
         "created_at, updated_at, title. Default -created_at (relevance first when q is given "
         "on PostgreSQL).",
     )
-    offset: int = Field(default=0, ge=0, le=INT32_MAX, description="Tasks to skip (paging).")
-    limit: int = Field(default=50, ge=1, le=LIMIT_MAX, description="Page size.")
 
     @field_validator("priority", mode="before")
     @classmethod
@@ -104,3 +105,8 @@ class TaskQuery(BaseModel):
     @property
     def sort_keys(self) -> list[SortKey]:
         return parse_sort(self.sort or DEFAULT_SORT)
+
+
+class TaskQuery(TaskFilter):
+    offset: int = Field(default=0, ge=0, le=INT32_MAX, description="Tasks to skip (paging).")
+    limit: int = Field(default=50, ge=1, le=LIMIT_MAX, description="Page size.")

@@ -2,17 +2,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
 
 from app.models.tag import Tag, TaskTag
+from app.models.task import Task
+
+
+def _live_task(task_id: Any) -> ColumnElement[bool]:
+    # A deleted task (kept for restoring) counts for no tag.
+    return and_(col(Task.id) == task_id, col(Task.deleted_at).is_(None))
 
 
 def list_tags_with_counts(*, session: Session, user_id: uuid.UUID) -> list[tuple[Tag, int]]:
     stmt = (
-        select(Tag, func.count(col(TaskTag.task_id)))
+        select(Tag, func.count(col(Task.id)))
         .outerjoin(TaskTag, col(TaskTag.tag_id) == Tag.id)
+        .outerjoin(Task, _live_task(TaskTag.task_id))
         .where(Tag.user_id == user_id)
         .group_by(col(Tag.id))
         .order_by(col(Tag.name_key))
@@ -21,7 +29,12 @@ def list_tags_with_counts(*, session: Session, user_id: uuid.UUID) -> list[tuple
 
 
 def count_tasks(*, session: Session, tag_id: int) -> int:
-    stmt = select(func.count()).select_from(TaskTag).where(TaskTag.tag_id == tag_id)
+    stmt = (
+        select(func.count())
+        .select_from(TaskTag)
+        .join(Task, _live_task(TaskTag.task_id))
+        .where(TaskTag.tag_id == tag_id)
+    )
     return int(session.exec(stmt).one())
 
 

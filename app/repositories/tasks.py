@@ -9,6 +9,7 @@ from sqlalchemy import (
     ColumnElement,
     TextClause,
     and_,
+    delete,
     func,
     insert,
     literal_column,
@@ -25,9 +26,21 @@ from app.models.task import SEARCH_VECTOR_COLUMN, Task
 from app.models.task_query import TaskQuery
 
 
-def get_task(*, session: Session, user_id: uuid.UUID, task_id: int) -> Task | None:
-    task = session.get(Task, task_id)
+def find_task(
+    *, session: Session, user_id: uuid.UUID, task_id: int, lock: bool = False
+) -> Task | None:
+    """The user's task, deleted or not; `lock` takes the row FOR UPDATE on PostgreSQL, so
+    changes that read other rows first (the series' successor) run one after the other."""
+    task = session.get(Task, task_id, with_for_update=lock)
     return task if task is not None and task.user_id == user_id else None
+
+
+def get_task(
+    *, session: Session, user_id: uuid.UUID, task_id: int, lock: bool = False
+) -> Task | None:
+    """The user's task unless it is deleted."""
+    task = find_task(session=session, user_id=user_id, task_id=task_id, lock=lock)
+    return task if task is not None and task.deleted_at is None else None
 
 
 # The mapped columns (the stored search vector is not mapped); the id is generated.
@@ -84,7 +97,10 @@ def _filters(
     postgres: bool,
 ) -> list[ColumnElement[bool] | TextClause]:
     due = col(Task.due_at)
-    clauses: list[ColumnElement[bool] | TextClause] = [col(Task.user_id) == user_id]
+    clauses: list[ColumnElement[bool] | TextClause] = [
+        col(Task.user_id) == user_id,
+        col(Task.deleted_at).is_(None),
+    ]
     if query.q:
         clauses.append(_search_filter(query.q, postgres=postgres))
     if query.priority:
@@ -191,7 +207,15 @@ def list_tasks(
 
 
 def get_next_occurrence(*, session: Session, previous_id: int) -> Task | None:
+    """The occurrence the completion of `previous_id` created, deleted or not (it holds the
+    unique link either way)."""
     return session.exec(select(Task).where(Task.previous_occurrence_id == previous_id)).first()
+
+
+def purge_deleted(*, session: Session, deleted_before: datetime) -> int:
+    """Removes for good the tasks deleted before the cutoff (no commit); returns how many."""
+    stmt = delete(Task).where(col(Task.deleted_at) < deleted_before)
+    return session.connection().execute(stmt).rowcount
 
 
 def lock_due_reminders(*, session: Session, now: datetime, limit: int) -> list[Task]:
@@ -202,6 +226,7 @@ def lock_due_reminders(*, session: Session, now: datetime, limit: int) -> list[T
         .where(
             col(Task.reminder_sent).is_(False),
             col(Task.completed).is_(False),
+            col(Task.deleted_at).is_(None),
             col(Task.remind_at).is_not(None),
             col(Task.remind_at) <= now,
         )

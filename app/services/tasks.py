@@ -31,6 +31,8 @@ from app.services.errors import Conflict, InvalidInput, NotFound
 
 _EVENT_FIELDS = tuple(sorted(TASK_FIELDS))
 _json = TypeAdapter(Any)
+# A deleted task can be restored this long; later it is purged (docs/adr/0503).
+RESTORE_WINDOW = timedelta(days=30)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,7 +97,7 @@ def _emit(
         TaskEvent.model_validate(common),
         TaskUpdateEvent.model_validate(common),
     ]
-    active_remind_at = None if task.completed or event_type == "deleted" else task.remind_at
+    active_remind_at = None if task.completed or task.deleted_at else task.remind_at
     if active_remind_at != old_remind_at or (event_type == "created" and active_remind_at):
         reminder_type = "scheduled" if active_remind_at is not None else "cancelled"
         if reminder_type != "cancelled" or old_remind_at is not None:
@@ -136,8 +138,8 @@ def _save_tags(session: Session, user: User, task: Task, tag_names: list[str]) -
     return sorted((tag.name for tag in tags), key=str.lower)
 
 
-def _require(session: Session, user: User, task_id: int) -> Task:
-    task = tasks_crud.get_task(session=session, user_id=user.id, task_id=task_id)
+def _require(session: Session, user: User, task_id: int, *, lock: bool = False) -> Task:
+    task = tasks_crud.get_task(session=session, user_id=user.id, task_id=task_id, lock=lock)
     if task is None:
         raise NotFound(f"task {task_id} not found")
     return task
@@ -199,6 +201,8 @@ def _change(
         event_type: TaskEventType = "updated"
         if "completed" in changes:
             event_type = "completed" if task.completed else "uncompleted"
+        if event_type == "uncompleted" and task.recurrence is not None:
+            _withdraw_successor(session, task, correlation_id)
         _emit(
             session,
             task,
@@ -246,19 +250,72 @@ def set_completion(
     correlation_id: str | None = None,
 ) -> TaskPublic:
     """Sets completion when given, toggles it when None."""
-    task = _require(session, user, task_id)
+    # Locked: reopening reads the series' successor, which the consumer may be creating.
+    task = _require(session, user, task_id, lock=True)
     target = (not task.completed) if completed is None else completed
     return _change(session, user, task, {"completed": target}, correlation_id)
+
+
+def _soft_delete(session: Session, task: Task, correlation_id: str | None) -> None:
+    old_remind_at = None if task.completed else task.remind_at
+    task.deleted_at = utcnow()
+    session.add(task)
+    _emit(session, task, "deleted", {}, old_remind_at=old_remind_at, correlation_id=correlation_id)
+
+
+def _withdraw_successor(session: Session, task: Task, correlation_id: str | None) -> None:
+    """Reopening an occurrence takes back the open occurrence its completion created, so the
+    series has one open occurrence again (the successor can be restored like any delete)."""
+    assert task.id is not None
+    successor = tasks_crud.get_next_occurrence(session=session, previous_id=task.id)
+    if successor is not None and successor.deleted_at is None and not successor.completed:
+        _soft_delete(session, successor, correlation_id)
 
 
 def delete_task(
     *, session: Session, user: User, task_id: int, correlation_id: str | None = None
 ) -> None:
-    task = _require(session, user, task_id)
-    old_remind_at = None if task.completed else task.remind_at
-    _emit(session, task, "deleted", {}, old_remind_at=old_remind_at, correlation_id=correlation_id)
-    session.delete(task)
+    """A soft delete: the task is hidden everywhere and restorable for RESTORE_WINDOW."""
+    _soft_delete(session, _require(session, user, task_id), correlation_id)
     session.commit()
+
+
+def _restore(session: Session, task: Task, correlation_id: str | None) -> TaskPublic:
+    task.deleted_at = None
+    session.add(task)
+    tags = _current_tags(session, task)
+    _emit(
+        session,
+        task,
+        "restored",
+        _snapshot(task, tags),
+        old_remind_at=None,
+        correlation_id=correlation_id,
+    )
+    result = _public(task, tags)
+    session.commit()
+    return result
+
+
+def restore_task(
+    *, session: Session, user: User, task_id: int, correlation_id: str | None = None
+) -> TaskPublic:
+    """Brings back a task deleted less than RESTORE_WINDOW ago, as it was."""
+    task = tasks_crud.find_task(session=session, user_id=user.id, task_id=task_id, lock=True)
+    if task is None or (task.deleted_at and task.deleted_at < utcnow() - RESTORE_WINDOW):
+        raise NotFound(f"task {task_id} not found")
+    if task.deleted_at is None:
+        raise Conflict(f"task {task_id} is not deleted")
+    return _restore(session, task, correlation_id)
+
+
+def purge_deleted_tasks(*, session: Session, now: datetime | None = None) -> int:
+    """Removes for good the tasks deleted longer than RESTORE_WINDOW ago."""
+    purged = tasks_crud.purge_deleted(
+        session=session, deleted_before=(now or utcnow()) - RESTORE_WINDOW
+    )
+    session.commit()
+    return purged
 
 
 def list_tasks(*, session: Session, user: User, query: TaskQuery) -> TaskPage:
@@ -283,12 +340,18 @@ def create_next_occurrence(
     previous_occurrence_id is unique, so a second call (a duplicate event) finds
     the existing occurrence instead of making another.
     """
-    task = tasks_crud.get_task(session=session, user_id=user.id, task_id=task_id)
+    # Locked like a reopen (set_completion), so the two never miss each other's successor.
+    task = tasks_crud.get_task(session=session, user_id=user.id, task_id=task_id, lock=True)
     if task is None or task.recurrence is None or task.due_at is None or not task.completed:
         return None
     existing = tasks_crud.get_next_occurrence(session=session, previous_id=task_id)
     if existing is not None:
-        return None
+        # Withdrawn by a reopen before this completion: completing again brings it back. One
+        # deleted after it (by the user) stays deleted when this event is delivered again.
+        withdrawn = existing.deleted_at is not None and (
+            task.completed_at is None or existing.deleted_at <= task.completed_at
+        )
+        return _restore(session, existing, correlation_id) if withdrawn else None
     following = next_occurrence(task.recurrence, task.due_at, parse_timezone(user.timezone))
     if following is None:
         return None

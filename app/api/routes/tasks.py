@@ -17,6 +17,7 @@ router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=USER
 TaskId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 # A patch that leaves a recurring task without a due date conflicts with the stored task.
 RECURRING_NEEDS_DUE = conflict("The task would repeat without a due date")
+NOT_DELETED = conflict("The task is not deleted")
 
 
 @router.get("", response_model=list[TaskPublic])
@@ -100,5 +101,17 @@ def complete_task(
 def delete_task(
     *, session: SessionDep, user: PathUser, task_id: TaskId, correlation_id: CorrelationId
 ) -> Response:
+    """Deletes the task: it leaves every listing at once and can be restored for 30 days."""
     tasks.delete_task(session=session, user=user, task_id=task_id, correlation_id=correlation_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{task_id}/restore", response_model=TaskPublic, responses=NOT_FOUND | NOT_DELETED)
+def restore_task(
+    *, session: SessionDep, user: PathUser, task_id: TaskId, correlation_id: CorrelationId
+) -> TaskPublic:
+    """Brings back a task deleted in the last 30 days, as it was (tags, due date, reminder);
+    a task that is not deleted is a 409, one deleted longer ago (or unknown) a 404."""
+    return tasks.restore_task(
+        session=session, user=user, task_id=task_id, correlation_id=correlation_id
+    )

@@ -1,0 +1,49 @@
+"""soft delete of tasks and saved views
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-29 21:30:00
+
+tasks.deleted_at: a deleted task is kept (hidden) so it can be restored (docs/adr/0503).
+saved_views: a user's named task filters, unique by name in any case (name_key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from app.core.db import UTCDateTime
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # A nullable column without a default: no table rewrite on PostgreSQL or SQLite.
+    op.add_column("tasks", sa.Column("deleted_at", UTCDateTime(timezone=True), nullable=True))
+    op.create_table(
+        "saved_views",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("name_key", sa.String(length=100), nullable=False),
+        sa.Column("query", sa.JSON(), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("user_id", "name_key", name="uq_saved_views_user_name_key"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("saved_views")
+    # Deleted tasks would come back as live ones: they are removed with the column.
+    op.execute("DELETE FROM tasks WHERE deleted_at IS NOT NULL")
+    # SQLite (3.35+) drops a column in place, as PostgreSQL does.
+    op.drop_column("tasks", "deleted_at")
