@@ -32,6 +32,31 @@ class StoredMessage:
 
 
 @dataclass(frozen=True, kw_only=True)
+class NewMessage:
+    role: str
+    content: str
+    tool_calls: list[ToolCall] = field(default_factory=list)
+
+    def tool_calls_json(self) -> str:
+        """Tool results may hold dates and ids: every store keeps them as JSON, those as str."""
+        return json.dumps(
+            [
+                {"name": c.name, "arguments": c.arguments, "result": c.result}
+                for c in self.tool_calls
+            ],
+            default=str,
+        )
+
+
+def read_tool_calls(stored: list[dict[str, Any]]) -> list[ToolCall]:
+    """The tool calls of a stored message, as NewMessage.tool_calls_json wrote them."""
+    return [
+        ToolCall(name=c["name"], arguments=c.get("arguments", {}), result=c.get("result"))
+        for c in stored
+    ]
+
+
+@dataclass(frozen=True, kw_only=True)
 class StoredConversation:
     id: int
     title: str
@@ -57,13 +82,7 @@ class ConversationStore(Protocol):
         ...
 
     def append(
-        self,
-        *,
-        user_id: uuid.UUID,
-        conversation_id: int,
-        role: str,
-        content: str,
-        tool_calls: list[ToolCall] | None = None,
+        self, *, user_id: uuid.UUID, conversation_id: int, message: NewMessage
     ) -> StoredMessage: ...
 
 
@@ -76,16 +95,12 @@ def _conversation(row: Conversation) -> StoredConversation:
 
 def _message(row: ChatMessage) -> StoredMessage:
     assert row.id is not None
-    calls = [
-        ToolCall(name=c["name"], arguments=c.get("arguments", {}), result=c.get("result"))
-        for c in json.loads(row.tool_calls or "[]")
-    ]
     return StoredMessage(
         id=row.id,
         role=row.role,
         content=row.content,
         created_at=row.created_at,
-        tool_calls=calls,
+        tool_calls=read_tool_calls(json.loads(row.tool_calls or "[]")),
     )
 
 
@@ -131,25 +146,16 @@ class DatabaseConversationStore:
         return [_message(row) for row in found]
 
     def append(
-        self,
-        *,
-        user_id: uuid.UUID,
-        conversation_id: int,
-        role: str,
-        content: str,
-        tool_calls: list[ToolCall] | None = None,
+        self, *, user_id: uuid.UUID, conversation_id: int, message: NewMessage
     ) -> StoredMessage:
         conversation = self._row(user_id, conversation_id)
         if conversation is None:
             raise LookupError(f"conversation {conversation_id} not found")
-        calls: list[dict[str, Any]] = [
-            {"name": c.name, "arguments": c.arguments, "result": c.result} for c in tool_calls or []
-        ]
         row = ChatMessage(
             conversation_id=conversation_id,
-            role=role,
-            content=content,
-            tool_calls=json.dumps(calls, default=str),
+            role=message.role,
+            content=message.content,
+            tool_calls=message.tool_calls_json(),
         )
         conversation.updated_at = utcnow()
         self.session.add(row)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.chat.agents.base import Agent, AgentRequest, ToolCall, ToolRunner, Turn
 from app.chat.agents.builtin import BuiltinAgent
 from app.chat.agents.openai_agent import OpenAIAgent
-from app.chat.conversations import ConversationStore
+from app.chat.conversations import ConversationStore, NewMessage
 from app.chat.tools import ToolContext
 from app.core.config import Settings
 from app.core.db import utcnow
@@ -61,7 +61,9 @@ def chat(
         )
     ]
     store.append(
-        user_id=user.id, conversation_id=conversation.id, role="user", content=request.message
+        user_id=user.id,
+        conversation_id=conversation.id,
+        message=NewMessage(role="user", content=request.message),
     )
     runner = ToolRunner(
         context=ToolContext(session=session, user=user, correlation_id=correlation_id)
@@ -73,9 +75,7 @@ def chat(
     store.append(
         user_id=user.id,
         conversation_id=conversation.id,
-        role="assistant",
-        content=reply,
-        tool_calls=calls,
+        message=NewMessage(role="assistant", content=reply, tool_calls=calls),
     )
     return ChatResponse(
         conversation_id=conversation.id,

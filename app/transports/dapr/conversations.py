@@ -24,12 +24,13 @@ from typing import Any, TypeVar
 import anyio.from_thread
 
 from app.chat.conversations import (
+    NewMessage,
     StoredConversation,
     StoredMessage,
     conversation_title,
+    read_tool_calls,
 )
 from app.core.db import utcnow
-from app.models.conversation import ToolCall
 from app.transports.dapr.client import DaprClient, DaprConflict
 
 T = TypeVar("T")
@@ -59,10 +60,7 @@ def _message(doc: Doc) -> StoredMessage:
         role=doc["role"],
         content=doc["content"],
         created_at=datetime.fromisoformat(doc["created_at"]),
-        tool_calls=[
-            ToolCall(name=c["name"], arguments=c.get("arguments", {}), result=c.get("result"))
-            for c in doc.get("tool_calls", [])
-        ],
+        tool_calls=read_tool_calls(doc.get("tool_calls", [])),
     )
 
 
@@ -131,35 +129,20 @@ class DaprConversationStore:
         return [_message(row) for row in rows]
 
     def append(
-        self,
-        *,
-        user_id: uuid.UUID,
-        conversation_id: int,
-        role: str,
-        content: str,
-        tool_calls: list[ToolCall] | None = None,
+        self, *, user_id: uuid.UUID, conversation_id: int, message: NewMessage
     ) -> StoredMessage:
         if self.get(user_id=user_id, conversation_id=conversation_id) is None:
             raise LookupError(f"conversation {conversation_id} not found")
         now = utcnow().isoformat()
-        # Tool results may hold dates and ids: store them as the database store does (str).
-        calls: list[Doc] = json.loads(
-            json.dumps(
-                [
-                    {"name": c.name, "arguments": c.arguments, "result": c.result}
-                    for c in tool_calls or []
-                ],
-                default=str,
-            )
-        )
+        calls: list[Doc] = json.loads(message.tool_calls_json())
 
         def add_message(doc: Doc | None) -> tuple[Doc, StoredMessage]:
             doc = doc or {"next_message_id": 1, "messages": []}
             message_id = int(doc["next_message_id"])
             row: Doc = {
                 "id": message_id,
-                "role": role,
-                "content": content,
+                "role": message.role,
+                "content": message.content,
                 "created_at": now,
                 "tool_calls": calls,
             }
@@ -173,8 +156,8 @@ class DaprConversationStore:
             return index, None
 
         async def both() -> StoredMessage:
-            message = await self._update(_messages_key(user_id, conversation_id), add_message)
+            stored = await self._update(_messages_key(user_id, conversation_id), add_message)
             await self._update(_index_key(user_id), touch)
-            return message
+            return stored
 
         return self._run(both)
