@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from app.api.user_cache import UserCache
 from app.core.config import Settings
-from app.core.security import decode_access_token
+from app.core.security import decode_access_claims
 from app.models.user import User
 
 
@@ -58,14 +58,19 @@ async def get_current_user(
     )
     if credentials is None:
         raise unauthorized
-    user_id = decode_access_token(
+    claims = decode_access_claims(
         credentials.credentials, secret=settings.jwt_secret, algorithm=settings.jwt_algorithm
     )
-    if user_id is None:
+    if claims is None:
         raise unauthorized
     users = UserCache.of(engine)
-    user = users.cached(user_id) or await run_in_threadpool(users.load, user_id)
-    if user is None:
+    user = users.cached(claims.user_id)
+    if user is None or user.token_epoch < claims.epoch:
+        # Not cached, or cached before a "log out everywhere" made through another replica
+        # (the token is newer than the entry): read the user afresh.
+        user = await run_in_threadpool(users.load, claims.user_id)
+    # A token from before the user's last "log out everywhere" carries an older epoch.
+    if user is None or user.token_epoch != claims.epoch:
         raise unauthorized
     return user
 

@@ -1,9 +1,12 @@
-"""Password hashing and access tokens: pure functions, no I/O."""
+"""Password hashing, access tokens and refresh-token secrets: pure functions, no I/O."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import threading
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -34,18 +37,79 @@ def verify_password(password: str, password_hash: str) -> bool:
         return False
 
 
+@dataclass(frozen=True, kw_only=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    # The user's token epoch when the token was issued; tokens from before "log out
+    # everywhere" carry an older one. Tokens issued before epochs existed read as 0.
+    epoch: int
+
+
 def create_access_token(
-    user_id: uuid.UUID, *, secret: str, algorithm: str, expires_minutes: int
+    user_id: uuid.UUID, *, secret: str, algorithm: str, expires_minutes: int, epoch: int = 0
 ) -> str:
     now = datetime.now(UTC)
-    claims = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=expires_minutes)}
+    claims = {
+        "sub": str(user_id),
+        "ep": epoch,
+        "iat": now,
+        "exp": now + timedelta(minutes=expires_minutes),
+    }
     return jwt.encode(claims, secret, algorithm=algorithm)
 
 
-def decode_access_token(token: str, *, secret: str, algorithm: str) -> uuid.UUID | None:
-    """Returns the user id of a valid, unexpired token, else None."""
+def decode_access_claims(token: str, *, secret: str, algorithm: str) -> AccessClaims | None:
+    """The claims of a valid, unexpired token, else None."""
     try:
         claims = jwt.decode(token, secret, algorithms=[algorithm], options={"require": ["exp"]})
-        return uuid.UUID(str(claims["sub"]))
+        epoch = claims.get("ep", 0)
+        if not isinstance(epoch, int):
+            return None
+        return AccessClaims(user_id=uuid.UUID(str(claims["sub"])), epoch=epoch)
     except (jwt.PyJWTError, KeyError, ValueError):
+        return None
+
+
+def decode_access_token(token: str, *, secret: str, algorithm: str) -> uuid.UUID | None:
+    """Returns the user id of a valid, unexpired token, else None (the epoch unchecked:
+    callers that can read the user compare it, see decode_access_claims)."""
+    claims = decode_access_claims(token, secret=secret, algorithm=algorithm)
+    return None if claims is None else claims.user_id
+
+
+# A refresh token is "<session id>.<secret>": the id finds the row, the secret proves
+# possession. 32 random bytes need no slow hash (nothing to brute-force), so the row keeps
+# a SHA-256 of the secret only; a copy of the table lets nobody refresh.
+REFRESH_SECRET_BYTES = 32
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshToken:
+    session_id: uuid.UUID
+    secret: str
+
+    def __str__(self) -> str:
+        return f"{self.session_id.hex}.{self.secret}"
+
+
+def new_refresh_secret() -> str:
+    return secrets.token_urlsafe(REFRESH_SECRET_BYTES)
+
+
+def hash_refresh_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def same_hash(a: str, b: str) -> bool:
+    return secrets.compare_digest(a.encode(), b.encode())
+
+
+def parse_refresh_token(value: str) -> RefreshToken | None:
+    """None for anything that is not the shape issued (garbage, truncation, old formats)."""
+    session_hex, dot, secret = value.partition(".")
+    if not dot or not secret or len(secret) > 2 * REFRESH_SECRET_BYTES:
+        return None
+    try:
+        return RefreshToken(session_id=uuid.UUID(hex=session_hex), secret=secret)
+    except ValueError:
         return None

@@ -9,6 +9,7 @@ from app.models.notification import Notification
 from app.models.outbox import OutboxMessage
 from app.models.processed_event import ProcessedEvent
 from app.models.saved_view import SavedView
+from app.models.session import UserSession
 from app.models.tag import Tag, TaskTag
 from app.models.task import Task
 from app.models.user import User
@@ -26,4 +27,5 @@ __all__ = [
     "Task",
     "TaskTag",
     "User",
+    "UserSession",
 ]

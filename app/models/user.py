@@ -93,6 +93,9 @@ class User(UserBase, table=True):
     failed_logins: int = Field(default=0)
     locked_until: datetime | None = optional_time_field()
     created_at: datetime = now_field()
+    # Stamped into each access token ("ep"); "log out everywhere" raises it, which refuses
+    # every token issued before, without a per-token lookup.
+    token_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class UserPublic(UserBase):

@@ -9,27 +9,19 @@ from sqlmodel import Session
 
 from app.core.config import Settings
 from app.core.db import utcnow
-from app.core.security import create_access_token, hash_password, verify_password
-from app.models.user import Token, User, UserCreate, UserLogin, UserPublic, UserUpdate
+from app.core.security import hash_password, verify_password
+from app.models.user import User, UserCreate, UserLogin, UserPublic, UserUpdate
 from app.repositories.users import get_user_by_email, record_failed_login
+from app.services import sessions
 from app.services.errors import Conflict, Unauthorized
+from app.services.sessions import Grant
 
 # Verified against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = hash_password("not-a-real-password")
 BAD_CREDENTIALS = "incorrect email or password"
 
 
-def _token(user: User, settings: Settings) -> Token:
-    access = create_access_token(
-        user.id,
-        secret=settings.jwt_secret,
-        algorithm=settings.jwt_algorithm,
-        expires_minutes=settings.access_token_expire_minutes,
-    )
-    return Token(access_token=access, user=UserPublic.model_validate(user))
-
-
-def signup(*, session: Session, settings: Settings, data: UserCreate) -> Token:
+def signup(*, session: Session, settings: Settings, data: UserCreate) -> Grant:
     if get_user_by_email(session=session, email=data.email) is not None:
         raise Conflict("an account with this email already exists")
     user = User(
@@ -46,10 +38,10 @@ def signup(*, session: Session, settings: Settings, data: UserCreate) -> Token:
         session.rollback()
         raise Conflict("an account with this email already exists") from None
     session.refresh(user)
-    return _token(user, settings)
+    return sessions.start(session=session, settings=settings, user=user)
 
 
-def login(*, session: Session, settings: Settings, data: UserLogin) -> Token:
+def login(*, session: Session, settings: Settings, data: UserLogin) -> Grant:
     """A locked account answers exactly like a wrong password (same status, body and work),
     so the answer tells a stranger neither that the account exists nor that it is locked."""
     user = get_user_by_email(session=session, email=data.email)
@@ -73,7 +65,7 @@ def login(*, session: Session, settings: Settings, data: UserLogin) -> Token:
         user.locked_until = None
         session.add(user)
         session.commit()
-    return _token(user, settings)
+    return sessions.start(session=session, settings=settings, user=user)
 
 
 def update_profile(*, session: Session, user: User, data: UserUpdate) -> UserPublic:

@@ -1,14 +1,79 @@
+"""Sign-up, log-in and the browser session: refresh, log out, log out everywhere.
+
+The refresh token travels only in an HttpOnly cookie scoped to this router's path, so page
+scripts never see it and no other API path receives it. CSRF: the cookie is SameSite=Strict
+(a cross-site page's request does not carry it), and the routes that read it also require
+the X-Requested-With header, which a cross-site form cannot send and a cross-origin script
+can send only after a CORS preflight that this API never grants with credentials.
+"""
+
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, status
+from typing import Annotated
+
+from fastapi import APIRouter, Cookie, Depends, Header, Request, Response, status
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
-from app.api.responses import AUTHENTICATED, THROTTLED, body_route, conflict
+from app.api.responses import AUTHENTICATED, THROTTLED, Responses, body_route, conflict
 from app.api.throttle import throttle_auth
+from app.core.config import Settings
+from app.core.db import utcnow
 from app.models.user import Token, UserCreate, UserLogin, UserPublic
-from app.services import auth
+from app.services import auth, sessions
+from app.services.sessions import Grant
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+REFRESH_COOKIE = "taskflow_refresh"
+REFRESH_PATH = router.prefix
+CSRF_HEADER = "X-Requested-With"
+
+RefreshCookie = Annotated[
+    str | None,
+    Cookie(
+        alias=REFRESH_COOKIE,
+        description="The refresh token, set by sign-up, log-in and refresh (HttpOnly).",
+    ),
+]
+CsrfHeader = Annotated[
+    str,
+    Header(
+        alias=CSRF_HEADER,
+        min_length=1,
+        description="Any value: proves a same-origin script sent the request (CSRF guard).",
+    ),
+]
+SESSION_ENDED: Responses = {
+    401: AUTHENTICATED[401] | {"description": "No session cookie, or the session has ended"}
+}
+
+
+def _secure(request: Request, settings: Settings) -> bool:
+    # Secure whenever the page is served over https; outside local development always (TLS
+    # ends at the ingress there, so the API itself may see plain http).
+    return request.url.scheme == "https" or settings.environment != "local"
+
+
+def _set_cookie(response: Response, request: Request, settings: Settings, grant: Grant) -> None:
+    response.set_cookie(
+        REFRESH_COOKIE,
+        grant.refresh_token,
+        max_age=max(0, round((grant.refresh_expires_at - utcnow()).total_seconds())),
+        path=REFRESH_PATH,
+        secure=_secure(request, settings),
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def _clear_cookie(response: Response, request: Request, settings: Settings) -> None:
+    response.delete_cookie(
+        REFRESH_COOKIE,
+        path=REFRESH_PATH,
+        secure=_secure(request, settings),
+        httponly=True,
+        samesite="strict",
+    )
 
 
 @router.post(
@@ -18,9 +83,18 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
     dependencies=[Depends(throttle_auth)],
     responses=body_route(conflict("An account with this email exists"), THROTTLED),
 )
-def signup(*, session: SessionDep, settings: SettingsDep, body: UserCreate) -> Token:
-    """Creates an account and returns an access token for it."""
-    return auth.signup(session=session, settings=settings, data=body)
+def signup(
+    *,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    body: UserCreate,
+) -> Token:
+    """Creates an account; returns an access token and sets the refresh cookie."""
+    grant = auth.signup(session=session, settings=settings, data=body)
+    _set_cookie(response, request, settings, grant)
+    return grant.token
 
 
 @router.post(
@@ -32,8 +106,64 @@ def signup(*, session: SessionDep, settings: SettingsDep, body: UserCreate) -> T
         THROTTLED,
     ),
 )
-def login(*, session: SessionDep, settings: SettingsDep, body: UserLogin) -> Token:
-    return auth.login(session=session, settings=settings, data=body)
+def login(
+    *,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    body: UserLogin,
+) -> Token:
+    """Returns an access token and sets the refresh cookie (a new session)."""
+    grant = auth.login(session=session, settings=settings, data=body)
+    _set_cookie(response, request, settings, grant)
+    return grant.token
+
+
+@router.post("/refresh", response_model=Token, responses=SESSION_ENDED)
+def refresh(
+    *,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    refresh_token: RefreshCookie = None,
+    _csrf: CsrfHeader,
+) -> Token:
+    """A new access token for the session cookie, which is replaced by the next one.
+
+    A replaced refresh token presented again ends its session (it has two holders)."""
+    grant = sessions.refresh(session=session, settings=settings, presented=refresh_token)
+    _set_cookie(response, request, settings, grant)
+    return grant.token
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(
+    *,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    refresh_token: RefreshCookie = None,
+    _csrf: CsrfHeader,
+) -> Response:
+    """Ends this browser's session and clears its cookie (no cookie: nothing to end)."""
+    sessions.end(session=session, presented=refresh_token)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    _clear_cookie(response, request, settings)
+    return response
+
+
+@router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT, responses=AUTHENTICATED)
+def logout_all(
+    *, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Ends every session of the user and refuses every access token issued so far,
+    this request's included; other browsers find out on their next call."""
+    sessions.end_all(session=session, user=user)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    _clear_cookie(response, request, settings)
+    return response
 
 
 @router.get("/me", response_model=UserPublic, responses=AUTHENTICATED)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 from sqlmodel import Session
 
 from app.core.config import Settings
-from app.core.security import decode_access_token
+from app.core.security import decode_access_claims
 from app.realtime.hub import ConnectionHub
 from app.repositories.users import get_user
 
@@ -25,21 +25,14 @@ async def updates(websocket: WebSocket, user_id: uuid.UUID, token: str | None = 
     """
     offered = websocket.scope.get("subprotocols") or []
     in_protocol = offered[1] if len(offered) >= 2 and offered[0] == "bearer" else None
-    settings: Settings = websocket.app.state.settings
     bearer = websocket.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    token_user = decode_access_token(
-        in_protocol or bearer or token or "",
-        secret=settings.jwt_secret,
-        algorithm=settings.jwt_algorithm,
-    )
+    token_user = _token_user(websocket, in_protocol or bearer or token or "")
     if token_user is None:
         await websocket.close(
             code=status.WS_1008_POLICY_VIOLATION, reason="missing or invalid token"
         )
         return
-    with Session(websocket.app.state.engine) as session:
-        exists = get_user(session=session, user_id=token_user) is not None
-    if not exists or token_user != user_id:
+    if token_user != user_id:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="not your account")
         return
     hub: ConnectionHub = websocket.app.state.hub
@@ -52,3 +45,17 @@ async def updates(websocket: WebSocket, user_id: uuid.UUID, token: str | None = 
         pass
     finally:
         hub.disconnect(user_id, websocket)
+
+
+def _token_user(websocket: WebSocket, token: str) -> uuid.UUID | None:
+    """The token's user, if the token is valid and not older than the user's last
+    "log out everywhere" (its epoch)."""
+    settings: Settings = websocket.app.state.settings
+    claims = decode_access_claims(
+        token, secret=settings.jwt_secret, algorithm=settings.jwt_algorithm
+    )
+    if claims is None:
+        return None
+    with Session(websocket.app.state.engine) as session:
+        user = get_user(session=session, user_id=claims.user_id)
+        return claims.user_id if user and user.token_epoch == claims.epoch else None
