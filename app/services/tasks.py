@@ -201,8 +201,6 @@ def _change(
         event_type: TaskEventType = "updated"
         if "completed" in changes:
             event_type = "completed" if task.completed else "uncompleted"
-        if event_type == "uncompleted" and task.recurrence is not None:
-            _withdraw_successor(session, task, correlation_id)
         _emit(
             session,
             task,
@@ -211,6 +209,8 @@ def _change(
             old_remind_at=old_remind_at,
             correlation_id=correlation_id,
         )
+        if "completed" in changes and task.recurrence is not None:
+            _follow_series(session, task, correlation_id)
     # Built before the commit, which would expire the row and cost a SELECT to read it back.
     result = _public(task, after_tags)
     session.commit()
@@ -263,13 +263,18 @@ def _soft_delete(session: Session, task: Task, correlation_id: str | None) -> No
     _emit(session, task, "deleted", {}, old_remind_at=old_remind_at, correlation_id=correlation_id)
 
 
-def _withdraw_successor(session: Session, task: Task, correlation_id: str | None) -> None:
+def _follow_series(session: Session, task: Task, correlation_id: str | None) -> None:
     """Reopening an occurrence takes back the open occurrence its completion created, so the
-    series has one open occurrence again (the successor can be restored like any delete)."""
+    series has one open occurrence again (an undo of the completion); completing it again
+    brings that occurrence back (the consumer creates one only when there is none)."""
     assert task.id is not None
     successor = tasks_crud.get_next_occurrence(session=session, previous_id=task.id)
-    if successor is not None and successor.deleted_at is None and not successor.completed:
+    if successor is None:
+        return
+    if not task.completed and successor.deleted_at is None and not successor.completed:
         _soft_delete(session, successor, correlation_id)
+    elif task.completed and successor.deleted_at is not None:
+        _undelete(session, successor, correlation_id)
 
 
 def delete_task(
@@ -280,7 +285,8 @@ def delete_task(
     session.commit()
 
 
-def _restore(session: Session, task: Task, correlation_id: str | None) -> TaskPublic:
+def _undelete(session: Session, task: Task, correlation_id: str | None) -> list[str]:
+    """Brings a deleted task back (no commit); returns its tags."""
     task.deleted_at = None
     session.add(task)
     tags = _current_tags(session, task)
@@ -292,9 +298,7 @@ def _restore(session: Session, task: Task, correlation_id: str | None) -> TaskPu
         old_remind_at=None,
         correlation_id=correlation_id,
     )
-    result = _public(task, tags)
-    session.commit()
-    return result
+    return tags
 
 
 def restore_task(
@@ -306,7 +310,9 @@ def restore_task(
         raise NotFound(f"task {task_id} not found")
     if task.deleted_at is None:
         raise Conflict(f"task {task_id} is not deleted")
-    return _restore(session, task, correlation_id)
+    result = _public(task, _undelete(session, task, correlation_id))
+    session.commit()
+    return result
 
 
 def purge_deleted_tasks(*, session: Session, now: datetime | None = None) -> int:
@@ -346,12 +352,8 @@ def create_next_occurrence(
         return None
     existing = tasks_crud.get_next_occurrence(session=session, previous_id=task_id)
     if existing is not None:
-        # Withdrawn by a reopen before this completion: completing again brings it back. One
-        # deleted after it (by the user) stays deleted when this event is delivered again.
-        withdrawn = existing.deleted_at is not None and (
-            task.completed_at is None or existing.deleted_at <= task.completed_at
-        )
-        return _restore(session, existing, correlation_id) if withdrawn else None
+        # Deleted or not, it is this completion's occurrence (see _follow_series).
+        return None
     following = next_occurrence(task.recurrence, task.due_at, parse_timezone(user.timezone))
     if following is None:
         return None
