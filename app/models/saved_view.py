@@ -18,9 +18,9 @@ from app.models.task_query import TaskFilter
 VIEW_NAME_MAX = 100
 VIEWS_PER_USER_MAX = 50
 # The stored filter as JSON: the listing's URL bounds its query, a body needs its own bound.
-VIEW_QUERY_MAX = 4_000
+VIEW_FILTERS_MAX = 4_000
 NAME_DOC = "Name shown in the sidebar; unique per user (any case)."
-QUERY_DOC = (
+FILTERS_DOC = (
     "The task filter the view applies: the task listing's query parameters without "
     "offset and limit (repeatable ones as lists)."
 )
@@ -48,26 +48,26 @@ def _strict_booleans(value: Any) -> Any:
 
 
 def _bounded(value: TaskFilter | None) -> TaskFilter | None:
-    if value is not None and len(stored_query(value)) > VIEW_QUERY_MAX:
-        raise ValueError(f"the filter is too long (over {VIEW_QUERY_MAX} characters as JSON)")
+    if value is not None and len(stored_filters(value)) > VIEW_FILTERS_MAX:
+        raise ValueError(f"the filter is too long (over {VIEW_FILTERS_MAX} characters as JSON)")
     return value
 
 
-def stored_query(query: TaskFilter) -> str:
-    return query.model_dump_json(exclude_defaults=True)
+def stored_filters(filters: TaskFilter) -> str:
+    return filters.model_dump_json(exclude_defaults=True)
 
 
 class _ViewFields(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
     _name = field_validator("name", check_fields=False)(_clean_name)
-    _booleans = field_validator("query", mode="before", check_fields=False)(_strict_booleans)
-    _size = field_validator("query", check_fields=False)(_bounded)
+    _booleans = field_validator("filters", mode="before", check_fields=False)(_strict_booleans)
+    _size = field_validator("filters", check_fields=False)(_bounded)
 
 
 class SavedViewCreate(_ViewFields):
     name: NonBlankText = Field(max_length=VIEW_NAME_MAX, description=NAME_DOC)
-    query: TaskFilter = Field(default_factory=TaskFilter, description=QUERY_DOC)
+    filters: TaskFilter = Field(default_factory=TaskFilter, description=FILTERS_DOC)
 
 
 class SavedViewUpdate(_ViewFields):
@@ -76,9 +76,9 @@ class SavedViewUpdate(_ViewFields):
     name: NonBlankText | SkipJsonSchema[None] = Field(
         default=None, max_length=VIEW_NAME_MAX, description=NAME_DOC
     )
-    query: TaskFilter | SkipJsonSchema[None] = Field(default=None, description=QUERY_DOC)
+    filters: TaskFilter | SkipJsonSchema[None] = Field(default=None, description=FILTERS_DOC)
 
-    @field_validator("name", "query", mode="before")
+    @field_validator("name", "filters", mode="before")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
@@ -95,7 +95,7 @@ class SavedView(SQLModel, table=True):
     name: str = Field(max_length=VIEW_NAME_MAX)
     name_key: str = Field(max_length=VIEW_NAME_MAX)
     # A TaskFilter's non-default fields; read back through TaskFilter, so it stays valid.
-    query: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    filters: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = now_field()
     updated_at: datetime = now_field()
 
@@ -103,6 +103,6 @@ class SavedView(SQLModel, table=True):
 class SavedViewPublic(SQLModel):
     id: int
     name: str
-    query: TaskFilter
+    filters: TaskFilter
     created_at: datetime
     updated_at: datetime

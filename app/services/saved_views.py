@@ -16,7 +16,7 @@ from app.models.saved_view import (
     SavedViewPublic,
     SavedViewUpdate,
     name_key,
-    stored_query,
+    stored_filters,
 )
 from app.models.task_query import TaskFilter
 from app.models.user import User
@@ -26,7 +26,7 @@ from app.services.errors import Conflict, NotFound
 
 def _public(view: SavedView) -> SavedViewPublic:
     return SavedViewPublic.model_validate(
-        view, update={"query": TaskFilter.model_validate(view.query)}
+        view, update={"filters": TaskFilter.model_validate(view.filters)}
     )
 
 
@@ -64,7 +64,7 @@ def create_view(*, session: Session, user: User, data: SavedViewCreate) -> Saved
         user_id=user.id,
         name=data.name,
         name_key=name_key(data.name),
-        query=json.loads(stored_query(data.query)),
+        filters=json.loads(stored_filters(data.filters)),
     )
     return _commit(session, view)
 
@@ -83,8 +83,8 @@ def update_view(
     if data.name is not None:
         _check_name_free(session, user, data.name, view.id)
         view.name, view.name_key = data.name, name_key(data.name)
-    if data.query is not None:
-        view.query = json.loads(stored_query(data.query))
+    if data.filters is not None:
+        view.filters = json.loads(stored_filters(data.filters))
     view.updated_at = utcnow()
     return _commit(session, view)
 
