@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,12 +18,11 @@ from app.api.routes import health, ops, updates
 from app.consumers.registry import build_consumer
 from app.core.config import Settings
 from app.core.db import make_engine
+from app.core.periodic import periodic
 from app.core.tracing import configure_tracing, instrument
 from app.events.dead_letters import report_depth
 from app.realtime.hub import ConnectionHub
 from app.transports import select_transport
-
-logger = logging.getLogger(__name__)
 
 
 def create_consumer_app(settings: Settings, name: str) -> FastAPI:
@@ -47,23 +45,16 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
     )
     host = transport.host(consumer)
 
-    def report_dlq_depth_once() -> None:
-        # The session lives and dies in the worker thread: a shutdown that cancels the
-        # await must not close it under a running query.
+    def report_dlq_depth() -> None:
         with Session(engine) as session:
             report_depth(session=session)
 
-    async def report_dlq_depth() -> None:
-        while True:
-            try:
-                await asyncio.to_thread(report_dlq_depth_once)
-            except Exception:
-                logger.warning("could not report DLQ depth", exc_info=True)
-            await asyncio.sleep(15)
-
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        jobs = [report_dlq_depth, *((host.run,) if host.run is not None else ())]
+        jobs = [
+            periodic(report_dlq_depth, every=15, what="DLQ depth report"),
+            *((host.run,) if host.run is not None else ()),
+        ]
         if name == "reminders":  # without Dapr nothing else schedules the check
             jobs += transport.reminder_jobs(engine)
         tasks = [asyncio.create_task(job()) for job in jobs]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 GATE_TIMEOUT_SECONDS = 5.0
@@ -32,19 +34,13 @@ class GatedCursor(sqlite3.Cursor):
     connection: GatedConnection
 
     def execute(self, sql: str, parameters: Any = (), /) -> GatedCursor:
-        self.connection.before(sql)
-        try:
+        with self.connection.gated(sql):
             super().execute(sql, parameters)
-        finally:
-            self.connection.after()
         return self
 
     def executemany(self, sql: str, parameters: Any, /) -> GatedCursor:
-        self.connection.before(sql)
-        try:
+        with self.connection.gated(sql):
             super().executemany(sql, parameters)
-        finally:
-            self.connection.after()
         return self
 
 
@@ -59,9 +55,16 @@ class GatedConnection(sqlite3.Connection):
     def cursor(self, factory: Any = GatedCursor) -> Any:
         return super().cursor(factory)
 
-    def before(self, sql: str) -> None:
+    @contextmanager
+    def gated(self, sql: str) -> Iterator[None]:
+        """Runs one statement: a write takes the gate first; it is released once the
+        statement leaves no transaction open (autocommit, or a failed first write)."""
         if not self.holds_gate and sql.lstrip()[:7].upper().startswith(_WRITES):
             self.holds_gate = self.gate.acquire(timeout=GATE_TIMEOUT_SECONDS)
+        try:
+            yield
+        finally:
+            self.after()
 
     def after(self) -> None:
         # Released when the transaction is over, whoever ends it (commit, rollback, the pool).

@@ -4,7 +4,6 @@ also runs the reminder check on a timer. One process runs everything."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
@@ -13,12 +12,11 @@ from sqlmodel import Session
 
 from app.consumers.base import Consumer
 from app.core.config import Settings
+from app.core.periodic import periodic
 from app.events.dead_letters import DatabaseDeadLetterSink, DeadLetterSink, report_depth
 from app.events.transport import Message, Publisher, TransientError, TransientPublishError
 from app.services.reminders import fire_due_reminders
 from app.transports.base import ConsumerHost, DatabaseBacked, Job
-
-logger = logging.getLogger(__name__)
 
 # A subscriber takes a batch, in publication order (Consumer.handle_batch).
 Subscriber = Callable[[list[Message]], Awaitable[object]]
@@ -87,14 +85,10 @@ class InProcessTransport(DatabaseBacked):
         return ConsumerHost()
 
     def reminder_jobs(self, engine: Engine) -> list[Job]:
-        every = self.settings.reminder_check_seconds
-
-        async def reminder_loop() -> None:
-            while True:
-                try:
-                    await asyncio.to_thread(_housekeeping, engine)
-                except Exception:
-                    logger.exception("reminder check failed")
-                await asyncio.sleep(every)
-
-        return [reminder_loop]
+        return [
+            periodic(
+                lambda: _housekeeping(engine),
+                every=self.settings.reminder_check_seconds,
+                what="reminder check",
+            )
+        ]

@@ -10,7 +10,7 @@ import os
 import socket
 import ssl
 import time
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -23,6 +23,7 @@ from app.consumers.base import Consumer
 from app.contracts import TOPICS, dlq_topic
 from app.core.config import Settings
 from app.core.metrics import CONSUMER_LAG
+from app.core.periodic import periodic
 from app.events.transport import Message, Publisher, TransientError, TransientPublishError
 from app.services.reminders import fire_due_reminders_as_leader
 from app.transports.base import ConsumerHost, DatabaseBacked, Job
@@ -71,6 +72,26 @@ async def ensure_topics(settings: Settings) -> None:
         await admin.close()
 
 
+class _Client(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+C = TypeVar("C", bound=_Client)
+
+
+async def _started(client: C) -> C:
+    """Starts a producer or consumer; one that fails to start is stopped (it may already hold
+    connections and background tasks)."""
+    try:
+        await client.start()
+    except BaseException:
+        await client.stop()
+        raise
+    return client
+
+
 class KafkaPublisher:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -87,12 +108,7 @@ class KafkaPublisher:
             linger_ms=2,
             request_timeout_ms=5000,
         )
-        try:
-            await producer.start()
-        except BaseException:
-            await producer.stop()
-            raise
-        self._producer = producer
+        self._producer = await _started(producer)
 
     async def stop(self) -> None:
         if self._producer is not None:
@@ -228,12 +244,7 @@ class KafkaConsumerLoop:
             auto_offset_reset=self._offset_reset,
             max_poll_records=200,
         )
-        try:
-            await client.start()
-        except BaseException:
-            await client.stop()
-            raise
-        self._client = client
+        self._client = await _started(client)
 
     async def stop(self) -> None:
         client, self._client = self._client, None
@@ -377,21 +388,12 @@ class KafkaTransport(DatabaseBacked):
     def reminder_jobs(self, engine: Engine) -> list[Job]:
         """No cron binding without Dapr: the reminders service checks on a timer, one replica
         per tick (an advisory lock), each reminder once (its row lock and sent flag)."""
-        every = self.settings.reminder_check_seconds
 
         def check() -> None:
             with Session(engine) as session:
                 fire_due_reminders_as_leader(session=session)
 
-        async def scheduler() -> None:
-            while True:
-                try:
-                    await asyncio.to_thread(check)
-                except Exception as exc:  # the database away: the next tick tries again
-                    logger.warning("reminder check failed: %s: %s", type(exc).__name__, exc)
-                await asyncio.sleep(every)
-
-        return [scheduler]
+        return [periodic(check, every=self.settings.reminder_check_seconds, what="reminder check")]
 
     def host(self, consumer: Consumer) -> ConsumerHost:
         loop = KafkaConsumerLoop(self.settings, consumer)
