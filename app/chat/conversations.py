@@ -95,12 +95,9 @@ def _conversation(row: Conversation) -> StoredConversation:
 
 def _message(row: ChatMessage) -> StoredMessage:
     assert row.id is not None
+    calls = read_tool_calls(json.loads(row.tool_calls or "[]"))
     return StoredMessage(
-        id=row.id,
-        role=row.role,
-        content=row.content,
-        created_at=row.created_at,
-        tool_calls=read_tool_calls(json.loads(row.tool_calls or "[]")),
+        id=row.id, role=row.role, content=row.content, created_at=row.created_at, tool_calls=calls
     )
 
 
