@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query
 
 from app.api.deps import PathUser, SessionDep
+from app.api.paging import PageQuery
 from app.api.responses import NOT_FOUND, USER_SCOPED
 from app.models.activity import ActivityPublic
 from app.models.bounds import INT32_MAX, INT32_MIN
@@ -12,46 +13,32 @@ from app.models.notification import NotificationPublic
 from app.services import activity
 
 router = APIRouter(prefix="/api/{user_id}", tags=["activity"], responses=USER_SCOPED)
-Offset = Annotated[int, Query(ge=0, le=INT32_MAX)]
-Limit = Annotated[int, Query(ge=1, le=100)]
 TaskId = Annotated[int | None, Query(ge=INT32_MIN, le=INT32_MAX)]
 NotificationId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 
 
 @router.get("/activity", response_model=list[ActivityPublic])
 def list_activity(
-    *,
-    session: SessionDep,
-    user: PathUser,
-    response: Response,
-    offset: Offset = 0,
-    limit: Limit = 50,
-    task_id: TaskId = None,
+    *, session: SessionDep, user: PathUser, page: PageQuery, task_id: TaskId = None
 ) -> list[ActivityPublic]:
     """The audit log, newest first; the total is in X-Total-Count."""
-    entries, total = activity.list_activity(
-        session=session, user=user, offset=offset, limit=limit, task_id=task_id
+    return page.counted(
+        activity.list_activity(
+            session=session, user=user, offset=page.offset, limit=page.limit, task_id=task_id
+        )
     )
-    response.headers["X-Total-Count"] = str(total)
-    return entries
 
 
 @router.get("/notifications", response_model=list[NotificationPublic])
 def list_notifications(
-    *,
-    session: SessionDep,
-    user: PathUser,
-    response: Response,
-    offset: Offset = 0,
-    limit: Limit = 50,
-    unread: bool | None = None,
+    *, session: SessionDep, user: PathUser, page: PageQuery, unread: bool | None = None
 ) -> list[NotificationPublic]:
     """Fired reminders, newest first."""
-    items, total = activity.list_notifications(
-        session=session, user=user, offset=offset, limit=limit, unread=unread
+    return page.counted(
+        activity.list_notifications(
+            session=session, user=user, offset=page.offset, limit=page.limit, unread=unread
+        )
     )
-    response.headers["X-Total-Count"] = str(total)
-    return items
 
 
 @router.post(
