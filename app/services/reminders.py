@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -24,29 +25,18 @@ def fire_due_reminders(*, session: Session, now: datetime | None = None, limit: 
     """
     tasks = tasks_repo.lock_due_reminders(session=session, now=now or utcnow(), limit=limit)
     for task in tasks:
-        assert task.id is not None
         task.reminder_sent = True
         session.add(task)
-        outbox.record(
-            session,
-            ReminderEvent(
-                task_id=task.id,
-                user_id=task.user_id,
-                event_type="due",
-                title=task.title,
-                due_at=task.due_at,
-                remind_at=task.remind_at,
-            ),
+        about: dict[str, Any] = {"task_id": task.id, "user_id": task.user_id}
+        due = ReminderEvent(
+            **about,
+            event_type="due",
+            title=task.title,
+            due_at=task.due_at,
+            remind_at=task.remind_at,
         )
-        outbox.record(
-            session,
-            TaskUpdateEvent(
-                task_id=task.id,
-                user_id=task.user_id,
-                event_type="updated",
-                changes={"reminder_sent": True},
-            ),
-        )
+        sent = TaskUpdateEvent(**about, event_type="updated", changes={"reminder_sent": True})
+        outbox.record_all(session, [due, sent])
     session.commit()
     return len(tasks)
 
