@@ -1,5 +1,6 @@
 // The task list of the current view: filters, sort, paging, grouping by day, one row per
-// recurring series, inline add / complete / edit / delete, tag chips.
+// recurring series, inline add / complete / edit / delete (with Undo), tag chips, and saving
+// the current filters as a view.
 
 import { h, byId } from "./dom.js";
 import { editForm } from "./editor.js";
@@ -16,6 +17,7 @@ import {
 } from "./format.js";
 import { createQuickAdd } from "./quickadd.js";
 import { toast } from "./toast.js";
+import { appendParam, VIEW_SAVED } from "./views.js";
 
 const PAGE_SIZE = 20;
 
@@ -37,6 +39,9 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
   const next = /** @type {HTMLButtonElement} */ (byId("page-next"));
   const pageLabel = byId("page-label");
   const quickAdd = createQuickAdd(ctx);
+  const saveForm = /** @type {HTMLFormElement} */ (byId("save-view-form"));
+  const saveName = /** @type {HTMLInputElement} */ (byId("save-view-name"));
+  const saveButton = byId("filter-save");
 
   let offset = 0;
   let total = 0;
@@ -45,20 +50,25 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
   let searchTimer = 0;
   /** The tasks last rendered, to put a row back at once when its edit form closes. */
   let shown = [];
+  /** A row to focus as soon as a render shows it (a restored task). */
+  let focusNext = "";
 
   const base = () => `/api/${ctx.user().id}`;
   const field = (name) => /** @type {HTMLInputElement} */ (filterForm.elements.namedItem(name));
   const checkedTags = () => [...tagBox.querySelectorAll("input:checked")].map((input) => /** @type {HTMLInputElement} */ (input).value);
 
-  /** The view's own query, narrowed by the filter form. */
+  /** The view's own query, narrowed by the filter form (a field that is set replaces it). */
   function query() {
     const current = view();
-    const params = new URLSearchParams(current.params(ctx.user().timezone));
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(current.params(ctx.user().timezone))) appendParam(params, name, value);
     const q = field("q").value.trim();
     if (q) params.set("q", q);
-    if (field("priority").value) params.append("priority", field("priority").value);
+    if (field("priority").value) params.set("priority", field("priority").value);
     const status = current.status ?? field("status").value;
     if (status !== "all") params.set("status", status);
+    else params.delete("status");
+    if (checkedTags().length) params.delete("tag");
     for (const tag of checkedTags()) params.append("tag", tag);
     if (checkedTags().length > 1) params.set("tag_mode", field("tag_mode").value);
     const after = field("due_after").value ? `${field("due_after").value}T00:00:00` : "";
@@ -70,6 +80,33 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
     params.set("offset", String(offset));
     params.set("limit", String(PAGE_SIZE));
     return params;
+  }
+
+  /**
+   * What "Save view" stores: the query above without its page, as the API's TaskFilter. A
+   * built-in view's own day window (Today, Upcoming) is relative to the day: it is not frozen
+   * into the saved view; due dates set in the filter form are.
+   */
+  function savableFilters() {
+    const params = query();
+    const current = view();
+    if (!current.saved) {
+      const own = current.params(ctx.user().timezone);
+      for (const bound of ["due_after", "due_before"]) if (own[bound] && params.get(bound) === own[bound]) params.delete(bound);
+    }
+    const flag = (name) => (params.has(name) ? params.get(name) === "true" : null);
+    return {
+      q: params.get("q"),
+      priority: params.getAll("priority"),
+      status: params.get("status") ?? "all",
+      tag: params.getAll("tag"),
+      tag_mode: params.get("tag_mode") ?? "any",
+      due_after: params.get("due_after"),
+      due_before: params.get("due_before"),
+      overdue: flag("overdue"),
+      has_due: flag("has_due"),
+      sort: params.get("sort"),
+    };
   }
 
   function activeFilters() {
@@ -161,6 +198,11 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
     if (focusInList) {
       const again = focusId ? document.getElementById(focusId) : null;
       (again ?? heading).focus();
+    }
+    const wanted = focusNext ? document.getElementById(focusNext) : null;
+    if (wanted) {
+      focusNext = "";
+      wanted.focus();
     }
     const filters = activeFilters();
     filterCount.textContent = filters ? `(${filters} on)` : "";
@@ -268,11 +310,11 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
       ctx.clearError();
       const message = data.completed ? `Completed “${task.title}”.` : `Reopened “${task.title}”.`;
       ctx.announce(message);
-      // Completing a recurring task schedules its successor: undoing that is not a reopen.
-      const undo =
-        data.completed && !task.recurrence
-          ? { label: "Undo", name: `Undo: reopen ${task.title}`, run: () => setCompleted(task, false).then(afterChange, (e) => ctx.showError(e.message)) }
-          : undefined;
+      // Reopening a recurring occurrence also takes back the occurrence its completion
+      // created (the API does it), so Undo is the same reopen for every task.
+      const undo = data.completed
+        ? { label: "Undo", name: `Undo: reopen ${task.title}`, run: () => setCompleted(task, false).then(afterChange, (e) => ctx.showError(e.message)) }
+        : undefined;
       toast(message, { action: undo });
     } catch (error) {
       ctx.showError(error.message);
@@ -285,7 +327,22 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
       await ctx.call("DELETE", `${base()}/tasks/${task.id}`);
       ctx.clearError();
       ctx.announce(`Deleted “${task.title}”.`);
-      toast(`Deleted “${task.title}”.`);
+      toast(`Deleted “${task.title}”.`, { action: { label: "Undo", name: `Undo: restore ${task.title}`, run: () => restore(task) } });
+    } catch (error) {
+      ctx.showError(error.message);
+    }
+    await afterChange();
+  }
+
+  /** Undo of a delete: the API keeps a deleted task for 30 days. */
+  async function restore(task) {
+    try {
+      await ctx.call("POST", `${base()}/tasks/${task.id}/restore`);
+      ctx.clearError();
+      ctx.announce(`Restored “${task.title}”.`);
+      // The toast that held focus is gone: the task it brought back takes it, in whichever
+      // render shows it first (this reload or one a live update started).
+      focusNext = `task-${task.id}`;
     } catch (error) {
       ctx.showError(error.message);
     }
@@ -353,6 +410,52 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
     await afterChange();
   });
 
+  function openSaveView(open) {
+    saveForm.hidden = !open;
+    saveButton.setAttribute("aria-expanded", String(open));
+    clearFieldErrors(saveForm);
+    if (open) {
+      saveName.value = "";
+      saveName.focus();
+    } else {
+      saveButton.focus();
+    }
+  }
+
+  /** Plain words for a refused view: a clash of names, the limit, or the name's length. */
+  function saveViewError(error) {
+    if (error.status === 409) {
+      return /already exists/.test(error.message) ? "You already have a view with this name." : "You have the most saved views allowed. Delete one first.";
+    }
+    return fieldErrors(error).name ?? null;
+  }
+
+  saveButton.addEventListener("click", () => openSaveView(saveForm.hidden));
+  byId("save-view-cancel").addEventListener("click", () => openSaveView(false));
+  saveForm.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") openSaveView(false);
+  });
+  saveForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const name = saveName.value.trim();
+    if (showFieldErrors(saveForm, name ? {} : { name: "A view needs a name." })) return;
+    try {
+      const { data } = await ctx.call("POST", `${base()}/views`, { body: { name, filters: savableFilters() } });
+      ctx.clearError();
+      saveForm.hidden = true;
+      saveButton.setAttribute("aria-expanded", "false");
+      ctx.announce(`Saved view “${data.name}”.`);
+      toast(`Saved view “${data.name}”.`);
+      // The view now carries these filters; the form starts clear under it.
+      filterForm.reset();
+      // views.js lists it, selects it and moves focus to it.
+      document.dispatchEvent(new CustomEvent(VIEW_SAVED, { detail: data }));
+    } catch (error) {
+      const message = saveViewError(error);
+      if (!message || !showFieldErrors(saveForm, { name: message })) ctx.showError(error.message);
+    }
+  });
+
   filterForm.addEventListener("submit", (event) => {
     event.preventDefault();
     offset = 0;
@@ -413,6 +516,8 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
       addForm.reset();
       quickAdd.reset();
       filterForm.reset();
+      saveForm.reset();
+      saveForm.hidden = true;
     },
   };
 }

@@ -1,15 +1,46 @@
-// The built-in views (Today, Upcoming, ...): each is a base query the filters add to, and
-// the sidebar shows how many open tasks each holds.
+// The built-in views (Today, Upcoming, ...) and the user's saved views (stored by the API,
+// /api/{user_id}/views): each is a base query the filters add to, and the sidebar shows how
+// many tasks each holds.
 
 import { h, byId } from "./dom.js";
 import { addDays, ALL_DAY_TIME, todayKey } from "./format.js";
+import { toast } from "./toast.js";
 
 const UPCOMING_DAYS = 7;
+/** What tasks.js announces when it has saved the filters as a view (detail: the view). */
+export const VIEW_SAVED = "taskflow:view-saved";
 
 /**
+ * A query value: a list is a repeated parameter; null, "" and [] are left out.
+ * @typedef {string | boolean | string[] | null | undefined} QueryValue
  * @typedef {{id: string, name: string, empty: string, sort: string, groupByDay?: boolean,
- *            status?: string, params: (tz: string) => Record<string, string>}} View
+ *            status?: string, params: (tz: string) => Record<string, QueryValue>,
+ *            saved?: {id: number, name: string, filters: Record<string, any>}}} View
  */
+
+/** Appends a query value to `params` (lists as repeated parameters). */
+export function appendParam(params, name, value) {
+  if (value === null || value === undefined || value === "") return;
+  for (const item of Array.isArray(value) ? value : [value]) params.append(name, String(item));
+}
+
+/**
+ * A saved view as a View: its stored filter is the base query; it fixes the status too.
+ * @param {{id: number, name: string, filters: Record<string, any>}} saved
+ * @returns {View}
+ */
+function savedView(saved) {
+  const { status, sort, ...rest } = saved.filters;
+  return {
+    id: `saved-${saved.id}`,
+    name: saved.name,
+    empty: "No tasks match this view.",
+    sort: sort ?? "priority,due_at",
+    status,
+    params: () => rest,
+    saved,
+  };
+}
 
 /** @type {View[]} */
 export const VIEWS = [
@@ -74,54 +105,154 @@ export const VIEWS = [
 
 /**
  * The sidebar of views with their counts.
- * @param {{call: Function, user: () => any}} ctx
+ * @param {{call: Function, user: () => any, announce: (msg: string) => void,
+ *          showError: (msg: string) => void}} ctx
  * @param {{onSelect: (view: View) => void}} hooks
  */
 export function createViews(ctx, { onSelect }) {
   const list = byId("views-list");
+  const savedTitle = byId("saved-views-title");
+  const savedList = byId("saved-views-list");
   let current = VIEWS[0];
+  /** @type {View[]} */
+  let saved = [];
   let sequence = 0;
 
+  const url = () => `/api/${ctx.user().id}/views`;
+  const all = () => [...VIEWS, ...saved];
+
+  function link(view, counts) {
+    return h(
+      "button",
+      {
+        type: "button",
+        className: "view-link",
+        id: `view-${view.id}`,
+        "aria-current": view.id === current.id ? "page" : null,
+        onclick: () => select(view),
+      },
+      h("span", { className: "view-name" }, view.name),
+      h("span", { className: "view-count" }, counts[view.id] === undefined ? "" : String(counts[view.id])),
+    );
+  }
+
   function render(counts = {}) {
-    list.replaceChildren(
-      ...VIEWS.map((view) =>
+    list.replaceChildren(...VIEWS.map((view) => h("li", {}, link(view, counts))));
+    renderSaved(counts);
+  }
+
+  function renderSaved(counts = {}) {
+    // Rendered again on every refresh: a focused entry keeps focus.
+    const focused = savedList.contains(document.activeElement) ? document.activeElement?.id : "";
+    savedTitle.hidden = savedList.hidden = saved.length === 0;
+    savedList.replaceChildren(
+      ...saved.map((view) =>
         h(
           "li",
-          {},
+          { className: "saved-view" },
+          link(view, counts),
           h(
             "button",
             {
               type: "button",
-              className: "view-link",
-              id: `view-${view.id}`,
-              "aria-current": view === current ? "page" : null,
-              onclick: () => select(view),
+              className: "view-delete",
+              id: `view-${view.id}-delete`,
+              "aria-label": `Delete saved view ${view.name}`,
+              title: `Delete saved view ${view.name}`,
+              onclick: () => remove(view),
             },
-            h("span", { className: "view-name" }, view.name),
-            h("span", { className: "view-count" }, counts[view.id] === undefined ? "" : String(counts[view.id])),
+            h("span", { "aria-hidden": "true" }, "×"),
           ),
         ),
       ),
     );
+    if (focused) document.getElementById(focused)?.focus();
   }
 
   function select(view) {
     current = view;
-    for (const button of list.querySelectorAll("button")) {
+    for (const button of [...list.querySelectorAll("button"), ...savedList.querySelectorAll(".view-link")]) {
       if (button.id === `view-${view.id}`) button.setAttribute("aria-current", "page");
       else button.removeAttribute("aria-current");
     }
     onSelect(view);
   }
 
+  /** The saved views, fetched again (another tab or device may have changed them). */
+  async function loadSaved() {
+    const { data } = await ctx.call("GET", url());
+    saved = data.map(savedView);
+    const same = saved.find((view) => view.id === current.id);
+    if (same) current = same;
+    else if (current.saved) select(VIEWS[0]); // deleted elsewhere
+    renderSaved(currentCounts());
+  }
+
+  function currentCounts() {
+    const counts = {};
+    for (const button of [...list.querySelectorAll(".view-link"), ...savedList.querySelectorAll(".view-link")]) {
+      const text = button.querySelector(".view-count")?.textContent;
+      if (text) counts[button.id.slice("view-".length)] = Number(text);
+    }
+    return counts;
+  }
+
+  async function remove(view) {
+    try {
+      await ctx.call("DELETE", `${url()}/${view.saved.id}`);
+      ctx.announce(`Deleted view “${view.name}”.`);
+      const again = { name: view.saved.name, filters: view.saved.filters };
+      toast(`Deleted view “${view.name}”.`, {
+        action: { label: "Undo", name: `Undo: save view ${view.name} again`, run: () => create(again) },
+      });
+      if (current.id === view.id) select(VIEWS[0]);
+      byId(`view-${current.id}`).focus();
+    } catch (error) {
+      ctx.showError(error.message);
+    }
+    await refreshCounts();
+  }
+
+  /** Saves a view again (Undo of a delete) and shows it. */
+  async function create(body) {
+    try {
+      const { data } = await ctx.call("POST", url(), { body });
+      await shown(data);
+    } catch (error) {
+      ctx.showError(error.message);
+    }
+  }
+
+  /** A view just saved: list it and select it. */
+  async function shown(data) {
+    await loadSaved().catch((error) => ctx.showError(error.message));
+    const view = saved.find((v) => v.saved?.id === data.id);
+    if (view) {
+      select(view);
+      document.getElementById(`view-${view.id}`)?.focus();
+    }
+    await refreshCounts();
+  }
+
+  document.addEventListener(VIEW_SAVED, (event) => {
+    shown(/** @type {CustomEvent} */ (event).detail);
+  });
+
   /** One counting request per view (limit=1, total from X-Total-Count). */
   async function refreshCounts() {
     const mine = ++sequence;
+    try {
+      await loadSaved();
+    } catch {
+      // The built-in views still count; the list reports errors.
+    }
+    if (mine !== sequence) return;
     const tz = ctx.user().timezone;
     const counts = {};
     await Promise.all(
-      VIEWS.map(async (view) => {
-        const params = new URLSearchParams({ ...view.params(tz), limit: "1", status: view.status ?? "open" });
+      all().map(async (view) => {
+        const params = new URLSearchParams({ limit: "1", status: view.status ?? "open" });
+        for (const [name, value] of Object.entries(view.params(tz))) appendParam(params, name, value);
         try {
           const { headers } = await ctx.call("GET", `/api/${ctx.user().id}/tasks`, { params });
           counts[view.id] = Number(headers.get("X-Total-Count") ?? 0);
@@ -131,8 +262,8 @@ export function createViews(ctx, { onSelect }) {
       }),
     );
     if (mine !== sequence) return;
-    for (const view of VIEWS) {
-      const count = byId(`view-${view.id}`).querySelector(".view-count");
+    for (const view of all()) {
+      const count = document.getElementById(`view-${view.id}`)?.querySelector(".view-count");
       if (!count) continue;
       count.textContent = counts[view.id] === undefined ? "" : String(counts[view.id]);
     }
@@ -145,6 +276,7 @@ export function createViews(ctx, { onSelect }) {
     refreshCounts,
     reset() {
       current = VIEWS[0];
+      saved = [];
       render();
     },
   };
