@@ -28,6 +28,8 @@ export function describeEntry(entry) {
       return "Completed";
     case "deleted":
       return "Deleted";
+    case "restored":
+      return "Restored";
     case "uncompleted":
       return "Reopened";
     case "due":
