@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -8,18 +7,15 @@ from sqlalchemy import Index, Text
 from sqlmodel import Column, Field, SQLModel
 
 from app.core.db import UTCDateTime, now_field
+from app.models.event_record import EventRecord
 
 
-class ActivityEntry(SQLModel, table=True):
-    """One domain event in a user's audit log; event_id makes recording it idempotent."""
+class ActivityEntry(EventRecord, table=True):
+    """One domain event in a user's audit log."""
 
     __tablename__ = "activity"
     __table_args__ = (Index("ix_activity_user_occurred", "user_id", "occurred_at", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    event_id: str = Field(max_length=36, unique=True)
-    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
-    task_id: int
     topic: str = Field(max_length=100)
     event_type: str = Field(max_length=50)
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))

@@ -1,24 +1,20 @@
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.core.db import now_field, optional_time_field
+from app.models.event_record import EventRecord
 
 
-class Notification(SQLModel, table=True):
-    """A delivered reminder; event_id makes delivery idempotent."""
+class Notification(EventRecord, table=True):
+    """A delivered reminder."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    event_id: str = Field(max_length=36, unique=True)
-    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
-    task_id: int
     title: str = Field(max_length=500)
     message: str = Field(max_length=1000)
     due_at: datetime | None = optional_time_field()
