@@ -183,7 +183,7 @@ def test_error_shown_when_api_rejects_request(page: Page) -> None:
     expect(alert).to_be_empty()
 
     sign_up(page, account)
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     login = page.get_by_role("form", name="Log in")
     login.get_by_label("Email").fill(account.email)
     login.get_by_label("Password").fill("not-the-password")
@@ -212,9 +212,12 @@ def test_error_shown_when_api_rejects_request(page: Page) -> None:
 def test_session_ends_when_token_rejected(page: Page) -> None:
     sign_up(page)
     page.evaluate(
-        "localStorage.setItem('taskflow.session', JSON.stringify({...JSON.parse("
-        "localStorage.getItem('taskflow.session')), token: 'forged'}))"
+        "sessionStorage.setItem('taskflow.session', JSON.stringify({...JSON.parse("
+        "sessionStorage.getItem('taskflow.session')), token: 'forged'}))"
     )
+    # Without a refresh cookie too: nothing can renew the session (tests/web/test_sessions.py
+    # shows a rejected token renewed through the cookie).
+    page.context.clear_cookies()
     page.reload()
     expect(page.get_by_role("alert")).to_have_text("Your session has ended. Please log in again.")
     expect(page.get_by_role("form", name="Log in")).to_be_visible()
@@ -361,7 +364,7 @@ def test_session_shared_by_tabs_and_conversation_back_after_log_in(
         expect(first.locator("#chat-log .msg-assistant")).to_have_count(1)
 
     # Logging out in one tab logs out the other; logging in again brings the conversation back.
-    first.get_by_role("button", name="Log out").click()
+    first.get_by_role("button", name="Log out", exact=True).click()
     expect(second.get_by_role("form", name="Log in")).to_be_visible()
     expect(second.get_by_role("status").first).to_have_text("Logged out in another tab.")
     log_in(first, account)

@@ -75,7 +75,8 @@ def task_item(page: Page, title: str) -> Locator:
 
 
 def session_value(page: Page, key: str) -> str:
-    value: str = page.evaluate(f"JSON.parse(localStorage.getItem('taskflow.session')).{key}")
+    """The tab's own session (sessionStorage; the refresh token is an HttpOnly cookie)."""
+    value: str = page.evaluate(f"JSON.parse(sessionStorage.getItem('taskflow.session')).{key}")
     return value
 
 

@@ -4,7 +4,7 @@
 const MAX_DELAY_MS = 30_000;
 
 /**
- * @param {{userId: string, token: string, onEvent: (msg: object) => void,
+ * @param {{userId: string, token: () => string|null, onEvent: (msg: object) => void,
  *          onState: (state: "connecting"|"live"|"reconnecting") => void}} options
  * @returns {{close: () => void, isLive: () => boolean}}
  */
@@ -22,8 +22,9 @@ export function connectLive({ userId, token, onEvent, onState }) {
     onState(attempt === 0 ? "connecting" : "reconnecting");
     try {
       // The token travels as the subprotocol pair ["bearer", token]: never in a URL, so
-      // never in an access log (a browser cannot set headers on a WebSocket).
-      socket = new WebSocket(url, ["bearer", token]);
+      // never in an access log (a browser cannot set headers on a WebSocket). Read at each
+      // (re)connect: the session refreshes its token while the page stays open.
+      socket = new WebSocket(url, ["bearer", token() ?? ""]);
     } catch {
       schedule();
       return;

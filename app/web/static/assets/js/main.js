@@ -11,7 +11,14 @@ import { createNotifications } from "./notify.js";
 import { createTasks } from "./tasks.js";
 import { createViews } from "./views.js";
 
+// This tab's access token and user: sessionStorage, so a reload keeps them and no other tab
+// or later visit reads them. The refresh token is an HttpOnly cookie no script can read.
 const SESSION_KEY = "taskflow.session";
+// localStorage, shared by the browser's tabs, holds no secret: only the signed-in user's id,
+// so a new tab knows to ask for a token through the cookie, and a log-in or log-out in one
+// tab reaches the others (`storage` event).
+const SIGNED_IN_KEY = "taskflow.signed-in";
+const ENDED = "Your session has ended. Please log in again.";
 const POLL_MS = 15_000;
 // Reminders are not pushed over the socket (only the task's "reminder sent" change is), so the
 // bell also looks every 30 s.
@@ -31,11 +38,40 @@ const announcer = byId("announcer");
 
 function loadSession() {
   try {
-    const value = JSON.parse(localStorage.getItem(SESSION_KEY) ?? "null");
+    const value = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "null");
     return value && typeof value.token === "string" && value.user?.id ? value : null;
   } catch {
     return null;
   }
+}
+
+function keepSession(data) {
+  session = { token: data.access_token, user: data.user };
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  localStorage.setItem(SIGNED_IN_KEY, session.user.id);
+}
+
+/** @type {Promise<any|null> | null} */
+let refreshing = null;
+
+/**
+ * A new access token through the refresh cookie: the answer's data, or null when there is no
+ * live session. One refresh at a time per tab, and across tabs too (Web Locks): each refresh
+ * replaces the cookie, so two tabs sending the same one at once would look like a stolen
+ * token and end the session.
+ */
+function refreshSession() {
+  const run = () => request("POST", "/api/auth/refresh").then(({ data }) => data);
+  const locked = navigator.locks ? () => navigator.locks.request("taskflow.refresh", run) : run;
+  refreshing ??= locked()
+    .catch((error) => {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error; // offline or a server error: the session is not over
+    })
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
 }
 
 function showError(message) {
@@ -54,19 +90,28 @@ function announce(message) {
   }, 50);
 }
 
-/** Calls the API with the session's token; a 401 ends the session. */
+/** Calls the API with the session's token; on a 401 it refreshes once and retries, and if
+ * that fails too the session ends. */
 async function call(method, path, options = {}) {
   const used = session;
   try {
     return await request(method, path, { ...options, token: used?.token });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401 && used) {
-      // Several requests may fail at once; the first one ends the session.
-      if (session === used) logout();
-      throw new ApiError(401, "Your session has ended. Please log in again.");
-    }
-    throw error;
+    if (!(error instanceof ApiError && error.status === 401 && used)) throw error;
   }
+  const renewed = session === used ? await refreshSession() : session;
+  if (renewed && session === used) keepSession(renewed);
+  if (session && session !== used && session.user.id === used.user.id) {
+    try {
+      return await request(method, path, { ...options, token: session.token });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401)) throw error;
+    }
+  }
+  // Several requests may fail at once; the first one ends the session.
+  if (session) endSession();
+  showError(ENDED);
+  throw new ApiError(401, ENDED);
 }
 
 const ctx = { call, user: () => session?.user ?? null, showError, clearError, announce };
@@ -105,7 +150,7 @@ function startLive() {
   const status = byId("live-status");
   live = connectLive({
     userId: session.user.id,
-    token: session.token,
+    token: () => session?.token ?? null,
     onEvent: (message) => {
       if (message?.changes?.reminder_sent) notifications.reminderSent();
       refreshSoon();
@@ -152,17 +197,17 @@ function showAuth() {
 }
 
 function startSession(data) {
-  session = { token: data.access_token, user: data.user };
-  localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  keepSession(data);
   clearError();
   showApp();
   byId("add-title").focus();
 }
 
-function logout() {
+/** Forgets this tab's session (the server's is left as it is). */
+function endSession() {
   stopLive();
   session = null;
-  localStorage.removeItem(SESSION_KEY);
+  sessionStorage.removeItem(SESSION_KEY);
   tasks.reset();
   views.reset();
   notifications.reset();
@@ -230,9 +275,29 @@ byId("signup-form").addEventListener("submit", async (event) => {
   }
 });
 
+/** Ends the session in this tab and, through `storage`, in the browser's other tabs. */
+function endSessionInEveryTab(message) {
+  endSession();
+  localStorage.removeItem(SIGNED_IN_KEY);
+  announce(message);
+}
+
 byId("logout-button").addEventListener("click", () => {
-  logout();
-  announce("Logged out.");
+  endSessionInEveryTab("Logged out.");
+  // The cookie goes with the request and the server ends its session; offline, the local
+  // session is gone anyway and the server's ends when the cookie expires.
+  request("POST", "/api/auth/logout").catch(() => {});
+});
+
+byId("logout-all-button").addEventListener("click", async () => {
+  try {
+    await call("POST", "/api/auth/logout-all");
+  } catch (error) {
+    // Not done (offline): say so, and stay signed in rather than pretend.
+    if (session) showError(error.message);
+    return;
+  }
+  endSessionInEveryTab("Logged out on every device.");
 });
 
 for (const id of ["activity-button", "bell-activity"]) {
@@ -257,19 +322,33 @@ byId("chat-panel").addEventListener("keydown", (event) => {
   }
 });
 
-// The session is shared by the browser's tabs (localStorage): logging in or out in one tab
-// does the same in the others.
+// Logging in or out in one tab does the same in the browser's other tabs.
 window.addEventListener("storage", (event) => {
-  if (event.key !== SESSION_KEY) return;
-  const next = loadSession();
-  if (!next && session) {
-    logout();
+  if (event.key !== SIGNED_IN_KEY) return;
+  if (session && event.newValue !== session.user.id) {
+    endSession();
     announce("Logged out in another tab.");
-  } else if (next && !session) {
-    session = next;
-    showApp();
   }
+  if (!session && event.newValue) restore();
 });
+
+/** A tab without a token of its own (a new tab, another tab's log-in) gets one through the
+ * refresh cookie; without a live session it shows the log-in form. */
+async function restore() {
+  let data = null;
+  try {
+    data = await refreshSession();
+  } catch (error) {
+    showError(error.message);
+  }
+  if (session) return; // logged in meanwhile
+  if (data) {
+    keepSession(data);
+    showApp();
+  } else {
+    showAuth();
+  }
+}
 
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && session) refreshSoon();
@@ -293,4 +372,8 @@ function fillTimeZones() {
 
 fillTimeZones();
 if (session) showApp();
-else showAuth();
+else if (localStorage.getItem(SIGNED_IN_KEY)) {
+  // Signed in in this browser: no log-in form flashes while the cookie is tried.
+  byId("auth-view").hidden = true;
+  restore();
+} else showAuth();
