@@ -10,7 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from app.main import create_app
 from app.web.proxy import create_web_app
+from tests.conftest import make_settings
 from tests.web.conftest import LiveServer
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -121,3 +123,21 @@ def test_updates_closed_when_api_refuses_socket(live_server: LiveServer) -> None
         client.websocket_connect("/api/00000000-0000-0000-0000-000000000000/updates?token=bad"),
     ):
         pass
+
+
+def test_session_cookie_passes_both_ways_when_proxied(sqlite_url: str) -> None:
+    # The real API behind the proxy: Set-Cookie reaches the browser and Cookie the API, so
+    # refresh and log out work through `taskflow web` as they do against the API.
+    api = create_app(make_settings(sqlite_url))
+    web = create_web_app("http://api.test", transport=httpx.ASGITransport(app=api))
+    same_origin = {"X-Requested-With": "taskflow"}
+    with TestClient(web) as client:
+        body = {"email": "proxied@example.com", "password": "a-long-passw0rd", "name": "P"}
+        assert client.post("/api/auth/signup", json=body).status_code == 201
+        first = client.cookies["taskflow_refresh"]
+        refreshed = client.post("/api/auth/refresh", headers=same_origin)
+        assert refreshed.status_code == 200, refreshed.text
+        assert client.cookies["taskflow_refresh"] != first
+        assert client.post("/api/auth/logout", headers=same_origin).status_code == 204
+        assert "taskflow_refresh" not in client.cookies
+        assert client.post("/api/auth/refresh", headers=same_origin).status_code == 401
