@@ -1,13 +1,6 @@
-"""transactional outbox and full-text search index
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-25
-"""
+"""transactional outbox and full-text search index"""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -16,8 +9,6 @@ from app.core.db import UTCDateTime
 
 revision: str = "0002"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

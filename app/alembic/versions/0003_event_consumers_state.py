@@ -1,13 +1,6 @@
-"""event consumers state
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-25 01:50:33.456489
-"""
+"""event consumers state"""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -16,8 +9,6 @@ from app.core.db import UTCDateTime
 
 revision: str = "0003"
 down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,13 +1,6 @@
-"""chat conversations
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-25 01:55:17.301276
-"""
+"""chat conversations"""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -16,8 +9,6 @@ from app.core.db import UTCDateTime
 
 revision: str = "0004"
 down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

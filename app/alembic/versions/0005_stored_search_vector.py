@@ -1,23 +1,15 @@
 """stored full-text search vector
 
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-25
-
 Searching recomputed to_tsvector() for every candidate row (about 70 ms for 100k tasks of one
 user); a stored generated column is computed once per write and indexed directly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from alembic import op
 
 revision: str = "0005"
 down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 DOCUMENT = "to_tsvector('english', title || ' ' || description)"
 

@@ -1,21 +1,12 @@
-"""outbox trace context
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-11-25 02:12:41.069629
-"""
+"""outbox trace context"""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
 down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

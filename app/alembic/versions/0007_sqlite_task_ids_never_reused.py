@@ -1,9 +1,5 @@
 """sqlite task ids never reused
 
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-11-29 17:45:00
-
 SQLite hands a deleted row's id (the largest one) to the next insert unless the table is
 declared AUTOINCREMENT; a client holding that id would then read or change another task.
 PostgreSQL's sequences never go back, so only SQLite's table is rebuilt (batch mode copies
@@ -12,14 +8,10 @@ the rows, indexes and foreign keys into the new table).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from alembic import op
 
 revision: str = "0007"
 down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def _rebuild_tasks(*, autoincrement: bool) -> None:
