@@ -2,7 +2,7 @@
 
 The real `taskflow serve` process (its JSON logs and uvicorn's own lines, as production
 writes them) runs the whole API flow plus the failing cases: a database error during sign-up,
-bad log-ins, WebSocket connects carrying a token. Then every captured line is searched for
+bad log-ins, WebSocket connects carrying a token, refresh-token rotation, reuse and log-outs. Then every captured line is searched for
 every secret the run used.
 """
 
@@ -20,6 +20,8 @@ import psycopg
 import pytest
 import websockets
 
+from app.api.routes.auth import REFRESH_COOKIE
+from app.core.security import hash_refresh_secret
 from tests.chaos.stack import JWT_SECRET, TASKFLOW, Service
 from tests.services.kafka import pick_free_ports
 from tests.services.postgres import PostgresServer
@@ -104,6 +106,20 @@ def _flow(base: str) -> tuple[list[str], list[str]]:
         http.post("/api/auth/login", json={"email": emails[0], "password": PASSWORD + "x"})
         http.post("/api/auth/login", json={"email": "nobody@example.com", "password": PASSWORD})
         http.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens[0]}x"})
+        # The browser session: refresh (rotates the cookie), a reused refresh token (logged,
+        # by ids only), garbage, log out, log out everywhere.
+        same_origin = {"X-Requested-With": "taskflow"}
+        tokens.append(http.cookies[REFRESH_COOKIE])
+        refreshed = http.post("/api/auth/refresh", headers=same_origin)
+        tokens += [refreshed.json()["access_token"], http.cookies[REFRESH_COOKIE]]
+        for cookie in (tokens[-3], "garbage", tokens[-3] + "x"):
+            httpx.post(
+                f"{base}/api/auth/refresh",
+                headers={**same_origin, "Cookie": f"{REFRESH_COOKIE}={cookie}"},
+                timeout=30,
+            )
+        http.post("/api/auth/logout", headers=same_origin)
+        http.post("/api/auth/logout-all", headers={"Authorization": f"Bearer {tokens[-2]}"})
     # A 500 makes uvicorn close its connection: each of these gets a fresh one.
     doomed = httpx.post(
         f"{base}/api/auth/signup", json={**body, "email": emails[1], "name": "doomed"}, timeout=30
@@ -131,10 +147,16 @@ def test_no_secret_reaches_any_log_line(api: tuple[Service, str]) -> None:
         "jwt secret": JWT_SECRET,
         **{f"token {i}": t for i, t in enumerate(tokens)},
         **{f"token {i} signature": t.rsplit(".", 1)[-1] for i, t in enumerate(tokens)},
+        # A refresh token's secret is its last part, and the table keeps its SHA-256.
+        **{
+            f"token {i} hash": hash_refresh_secret(t.rsplit(".", 1)[-1])
+            for i, t in enumerate(tokens)
+        },
         **{f"email {e}": e for e in emails[1:]},
     }
     lines = service.log_lines()
     assert len(lines) > 20  # the scan saw the flow
+    assert any("refresh token reused" in line for line in lines)  # and the session part
     leaks = [
         f"{name}: {line[:300]}"
         for line in lines
