@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from sqlmodel import Session
@@ -76,75 +76,6 @@ def _dump(value: Any) -> Any:
     return _json.dump_python(value, mode="json")
 
 
-def _add_task(ctx: ToolContext, args: TaskCreate) -> Any:
-    return _dump(
-        task_service.create_task(
-            session=ctx.session, user=ctx.user, data=args, correlation_id=ctx.correlation_id
-        )
-    )
-
-
-def _list_tasks(ctx: ToolContext, args: TaskQuery) -> Any:
-    page = task_service.list_tasks(session=ctx.session, user=ctx.user, query=args)
-    return {"total": page.total, "tasks": _dump(page.tasks)}
-
-
-def _get_task(ctx: ToolContext, args: TaskIdArgs) -> Any:
-    return _dump(task_service.get_task(session=ctx.session, user=ctx.user, task_id=args.task_id))
-
-
-def _update_task(ctx: ToolContext, args: UpdateTaskArgs) -> Any:
-    values = args.model_dump(exclude_unset=True, exclude={"task_id"})
-    return _dump(
-        task_service.update_task(
-            session=ctx.session,
-            user=ctx.user,
-            task_id=args.task_id,
-            data=TaskUpdate.model_validate(values),
-            correlation_id=ctx.correlation_id,
-        )
-    )
-
-
-def _complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> Any:
-    return _dump(
-        task_service.set_completion(
-            session=ctx.session,
-            user=ctx.user,
-            task_id=args.task_id,
-            completed=args.completed,
-            correlation_id=ctx.correlation_id,
-        )
-    )
-
-
-def _delete_task(ctx: ToolContext, args: TaskIdArgs) -> Any:
-    task_service.delete_task(
-        session=ctx.session, user=ctx.user, task_id=args.task_id, correlation_id=ctx.correlation_id
-    )
-    return {"deleted": args.task_id}
-
-
-def _list_tags(ctx: ToolContext, _: NoArgs) -> Any:
-    return {"tags": _dump(tag_service.list_tags(session=ctx.session, user=ctx.user))}
-
-
-def _create_tag(ctx: ToolContext, args: TagCreate) -> Any:
-    return _dump(tag_service.create_tag(session=ctx.session, user=ctx.user, data=args))
-
-
-def _rename_tag(ctx: ToolContext, args: RenameTagArgs) -> Any:
-    data = TagUpdate(name=args.name)
-    return _dump(
-        tag_service.rename_tag(session=ctx.session, user=ctx.user, tag_id=args.tag_id, data=data)
-    )
-
-
-def _delete_tag(ctx: ToolContext, args: TagIdArgs) -> Any:
-    tag_service.delete_tag(session=ctx.session, user=ctx.user, tag_id=args.tag_id)
-    return {"deleted": args.tag_id}
-
-
 @dataclass(frozen=True, kw_only=True)
 class ToolSpec:
     name: str
@@ -160,97 +91,130 @@ class ToolSpec:
         return {**self.args_model.model_json_schema(), "additionalProperties": False}
 
 
-_SPECS = [
-    ToolSpec(
-        name="add_task",
-        title="Add a task",
-        description="Create a task for the user. Only title is required. Returns the created task "
-        "(id, title, priority, tags, due_at in UTC, recurrence, remind_before_minutes, ...).",
-        args_model=TaskCreate,
-        handler=_add_task,
-    ),
-    ToolSpec(
-        name="list_tasks",
-        title="List or search tasks",
-        description=(
-            "List the user's tasks with optional keyword search, filters (priority, status, tags, "
-            "due range, overdue, has_due), sort and paging. Returns {total, tasks}; total counts "
-            "all matches before paging. Use it to find a task's id from its title."
-        ),
-        args_model=TaskQuery,
-        handler=_list_tasks,
-        read_only=True,
-    ),
-    ToolSpec(
-        name="get_task",
-        title="Get a task",
-        description="Return one task by id.",
-        args_model=TaskIdArgs,
-        handler=_get_task,
-        read_only=True,
-    ),
-    ToolSpec(
-        name="update_task",
-        title="Change a task",
-        description=(
-            "Change only the fields given (title, description, priority, tags, due_at, recurrence, "
-            "remind_before_minutes); omitted fields keep their value, null clears due_at, "
-            "recurrence or the reminder. To complete or reopen use complete_task. Returns the "
-            "updated task."
-        ),
-        args_model=UpdateTaskArgs,
-        handler=_update_task,
-    ),
-    ToolSpec(
-        name="complete_task",
-        title="Complete or reopen a task",
-        description=(
-            "Mark a task done (completed=true, the default) or reopen it (completed=false). "
-            "Completing a recurring task creates its next occurrence. Returns the task."
-        ),
-        args_model=CompleteTaskArgs,
-        handler=_complete_task,
-    ),
-    ToolSpec(
-        name="delete_task",
-        title="Delete a task",
-        description="Delete a task permanently.",
-        args_model=TaskIdArgs,
-        handler=_delete_task,
-        destructive=True,
-    ),
-    ToolSpec(
-        name="list_tags",
-        title="List tags",
-        description="List the user's tags with their ids and how many tasks carry each.",
-        args_model=NoArgs,
-        handler=_list_tags,
-        read_only=True,
-    ),
-    ToolSpec(
-        name="create_tag",
-        title="Create a tag",
-        description="Create a tag (names are unique per user, ignoring case).",
-        args_model=TagCreate,
-        handler=_create_tag,
-    ),
-    ToolSpec(
-        name="rename_tag",
-        title="Rename a tag",
-        description="Rename a tag everywhere it is used.",
-        args_model=RenameTagArgs,
-        handler=_rename_tag,
-    ),
-    ToolSpec(
-        name="delete_tag",
-        title="Delete a tag",
-        description="Delete a tag and remove it from every task (the tasks stay).",
-        args_model=TagIdArgs,
-        handler=_delete_tag,
-        destructive=True,
-    ),
-]
-TOOLS: dict[str, ToolSpec] = {spec.name: spec for spec in _SPECS}
+TOOLS: dict[str, ToolSpec] = {}
+Args = TypeVar("Args", bound=BaseModel)
+Handler = Callable[[ToolContext, Args], Any]
+
+
+def _tool(
+    name: str,
+    args_model: type[Args],
+    title: str,
+    *,
+    read_only: bool = False,
+    destructive: bool = False,
+) -> Callable[[Handler[Args]], Handler[Args]]:
+    """Registers the handler below as a tool (in listing order); its docstring is the
+    description clients and models read."""
+
+    def register(handler: Handler[Args]) -> Handler[Args]:
+        TOOLS[name] = ToolSpec(
+            name=name,
+            title=title,
+            description=" ".join((handler.__doc__ or "").split()),
+            args_model=args_model,
+            handler=handler,
+            read_only=read_only,
+            destructive=destructive,
+        )
+        return handler
+
+    return register
+
+
+@_tool("add_task", TaskCreate, "Add a task")
+def _add_task(ctx: ToolContext, args: TaskCreate) -> Any:
+    """Create a task for the user. Only title is required. Returns the created task (id,
+    title, priority, tags, due_at in UTC, recurrence, remind_before_minutes, ...)."""
+    return _dump(
+        task_service.create_task(
+            session=ctx.session, user=ctx.user, data=args, correlation_id=ctx.correlation_id
+        )
+    )
+
+
+@_tool("list_tasks", TaskQuery, "List or search tasks", read_only=True)
+def _list_tasks(ctx: ToolContext, args: TaskQuery) -> Any:
+    """List the user's tasks with optional keyword search, filters (priority, status, tags,
+    due range, overdue, has_due), sort and paging. Returns {total, tasks}; total counts all
+    matches before paging. Use it to find a task's id from its title."""
+    page = task_service.list_tasks(session=ctx.session, user=ctx.user, query=args)
+    return {"total": page.total, "tasks": _dump(page.tasks)}
+
+
+@_tool("get_task", TaskIdArgs, "Get a task", read_only=True)
+def _get_task(ctx: ToolContext, args: TaskIdArgs) -> Any:
+    """Return one task by id."""
+    return _dump(task_service.get_task(session=ctx.session, user=ctx.user, task_id=args.task_id))
+
+
+@_tool("update_task", UpdateTaskArgs, "Change a task")
+def _update_task(ctx: ToolContext, args: UpdateTaskArgs) -> Any:
+    """Change only the fields given (title, description, priority, tags, due_at, recurrence,
+    remind_before_minutes); omitted fields keep their value, null clears due_at, recurrence
+    or the reminder. To complete or reopen use complete_task. Returns the updated task."""
+    values = args.model_dump(exclude_unset=True, exclude={"task_id"})
+    return _dump(
+        task_service.update_task(
+            session=ctx.session,
+            user=ctx.user,
+            task_id=args.task_id,
+            data=TaskUpdate.model_validate(values),
+            correlation_id=ctx.correlation_id,
+        )
+    )
+
+
+@_tool("complete_task", CompleteTaskArgs, "Complete or reopen a task")
+def _complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> Any:
+    """Mark a task done (completed=true, the default) or reopen it (completed=false).
+    Completing a recurring task creates its next occurrence. Returns the task."""
+    return _dump(
+        task_service.set_completion(
+            session=ctx.session,
+            user=ctx.user,
+            task_id=args.task_id,
+            completed=args.completed,
+            correlation_id=ctx.correlation_id,
+        )
+    )
+
+
+@_tool("delete_task", TaskIdArgs, "Delete a task", destructive=True)
+def _delete_task(ctx: ToolContext, args: TaskIdArgs) -> Any:
+    """Delete a task permanently."""
+    task_service.delete_task(
+        session=ctx.session, user=ctx.user, task_id=args.task_id, correlation_id=ctx.correlation_id
+    )
+    return {"deleted": args.task_id}
+
+
+@_tool("list_tags", NoArgs, "List tags", read_only=True)
+def _list_tags(ctx: ToolContext, _: NoArgs) -> Any:
+    """List the user's tags with their ids and how many tasks carry each."""
+    return {"tags": _dump(tag_service.list_tags(session=ctx.session, user=ctx.user))}
+
+
+@_tool("create_tag", TagCreate, "Create a tag")
+def _create_tag(ctx: ToolContext, args: TagCreate) -> Any:
+    """Create a tag (names are unique per user, ignoring case)."""
+    return _dump(tag_service.create_tag(session=ctx.session, user=ctx.user, data=args))
+
+
+@_tool("rename_tag", RenameTagArgs, "Rename a tag")
+def _rename_tag(ctx: ToolContext, args: RenameTagArgs) -> Any:
+    """Rename a tag everywhere it is used."""
+    data = TagUpdate(name=args.name)
+    return _dump(
+        tag_service.rename_tag(session=ctx.session, user=ctx.user, tag_id=args.tag_id, data=data)
+    )
+
+
+@_tool("delete_tag", TagIdArgs, "Delete a tag", destructive=True)
+def _delete_tag(ctx: ToolContext, args: TagIdArgs) -> Any:
+    """Delete a tag and remove it from every task (the tasks stay)."""
+    tag_service.delete_tag(session=ctx.session, user=ctx.user, tag_id=args.tag_id)
+    return {"deleted": args.tag_id}
 
 
 def _validation_message(exc: ValidationError) -> str:
