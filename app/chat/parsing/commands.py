@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from app.chat.parsing.dates import read_date, read_range
+from app.chat.parsing.patterns import phrase, phrases
 from app.chat.parsing.quick_add import (
     AMOUNT,
     BEFORE,
@@ -98,13 +99,12 @@ Command = AddTask | ListTasks | ActOnTask | TagCommand | Help | NotUnderstood
 # List filters read priorities and tags the way quick add does.
 _PRIORITIES = (PRIORITY_CODE, PRIORITY_WORD)
 _TAG = HASH_TAG
-_ADD_PREFIX = re.compile(
+_ADD_PREFIX = phrase(
     r"^(please\s+)?(can you\s+|could you\s+)?((add|create|make|new|put|schedule|set up)"
     r"(\s+(a|an|another|the))?(\s+new)?(\s+(task|todo|to-do|item|reminder|entry))?"
     r"(\s*:|\s+to\s+my\s+list\s*:?|\s+called|\s+named|\s+to(?=\s))?|"
     r"remind me to|remember to|i need to|i have to|i must|i should|don'?t forget to|"
-    r"todo\s*:|task\s*:)\s+",
-    re.IGNORECASE,
+    r"todo\s*:|task\s*:)\s+"
 )
 
 
@@ -139,10 +139,9 @@ def extract_fields(text: str, now: datetime) -> tuple[str, dict[str, Any]]:
     return parsed.title, parsed.task_fields()
 
 
-_PRONOUN = re.compile(
+_PRONOUN = phrase(
     r"(it|that|this|that one|this one|that task|this task|the task|the same one|same one|"
-    r"the one you (just )?(added|created|changed|moved|made))",
-    re.IGNORECASE,
+    r"the one you (just )?(added|created|changed|moved|made))"
 )
 _ORDINALS = {
     "first": 0,
@@ -157,14 +156,12 @@ _ORDINALS = {
     "5th": 4,
     "last": -1,
 }
-_ORDINAL = re.compile(
-    rf"(the\s+)?(?P<n>{'|'.join(_ORDINALS)})(\s+(one|task|item|todo))?|(number|no\.?)\s*(?P<num>\d)",
-    re.IGNORECASE,
+_ORDINAL = phrase(
+    rf"(the\s+)?(?P<n>{'|'.join(_ORDINALS)})(\s+(one|task|item|todo))?|(number|no\.?)\s*(?P<num>\d)"
 )
-_BOTH = re.compile(r"both( of them| tasks)?|the two( of them)?", re.IGNORECASE)
-_PLURAL = re.compile(
-    r"them|those|these|all of them|all (of )?(those|these)|those tasks|these tasks|them all",
-    re.IGNORECASE,
+_BOTH = phrase(r"both( of them| tasks)?|the two( of them)?")
+_PLURAL = phrase(
+    r"them|those|these|all of them|all (of )?(those|these)|those tasks|these tasks|them all"
 )
 
 
@@ -199,7 +196,7 @@ def _ref(text: str) -> TaskRef:
 
 def _split(text: str, separator: str, accept: Callable[[str, str], bool]) -> tuple[str, str] | None:
     """Splits at the first ' separator ' where accept(left, right) holds."""
-    pattern = re.compile(rf"\s+(?:{separator})\s+", re.IGNORECASE)
+    pattern = phrase(rf"\s+(?:{separator})\s+")
     for match in pattern.finditer(text):
         left, right = text[: match.start()], text[match.end() :]
         if left.strip() and right.strip() and accept(left, right):
@@ -207,48 +204,41 @@ def _split(text: str, separator: str, accept: Callable[[str, str], bool]) -> tup
     return None
 
 
-_LIST_START = re.compile(
+_LIST_START = phrase(
     r"^(show|list|what|what's|whats|which|display|view|see|find|search|any|do i have|give me|"
     r"get|how many|tell me|are there|is there|anything|my|overdue|open|completed|done|all|"
     r"upcoming|pending|remaining|tasks?|todos?|"
-    r"(p[1-4]|urgent|important|(high|low)[- ]priority)\s+(tasks|todos|items|ones))\b",
-    re.IGNORECASE,
+    r"(p[1-4]|urgent|important|(high|low)[- ]priority)\s+(tasks|todos|items|ones))\b"
 )
-_STATUS_COMPLETED = re.compile(r"\b(completed|done|finished|closed|checked off)\b", re.IGNORECASE)
-_STATUS_ALL = re.compile(r"\b(all( of)?( my)? tasks|all|everything|every task)\b", re.IGNORECASE)
-_OVERDUE = re.compile(r"\b(overdue|late|past due|missed)\b", re.IGNORECASE)
-_NO_DUE = re.compile(
-    r"\b(without (a )?due dates?|with no due dates?|no due dates?|undated|unscheduled)\b",
-    re.IGNORECASE,
+_STATUS_COMPLETED = phrase(r"\b(completed|done|finished|closed|checked off)\b")
+_STATUS_ALL = phrase(r"\b(all( of)?( my)? tasks|all|everything|every task)\b")
+_OVERDUE = phrase(r"\b(overdue|late|past due|missed)\b")
+_NO_DUE = phrase(
+    r"\b(without (a )?due dates?|with no due dates?|no due dates?|undated|unscheduled)\b"
 )
-_HAS_DUE = re.compile(r"\b(with (a )?due dates?|scheduled|dated)\b", re.IGNORECASE)
-_SEARCH = [
-    re.compile(
-        r"\b(about|containing|mentioning|matching|called|named|with the word|that mention|"
-        r"related to|regarding)\s+[\"']?(?P<q>[^\"']+?)[\"']?\s*\??$",
-        re.IGNORECASE,
-    ),
-    re.compile(r"\b(search for|search|find|look for)\s+[\"']?(?P<q>[^\"']+?)[\"']?\s*\??$", re.I),
-]
-_TAGGED = re.compile(
+_HAS_DUE = phrase(r"\b(with (a )?due dates?|scheduled|dated)\b")
+_SEARCH = phrases(
+    r"\b(about|containing|mentioning|matching|called|named|with the word|that mention|"
+    r"related to|regarding)\s+[\"']?(?P<q>[^\"']+?)[\"']?\s*\??$",
+    r"\b(search for|search|find|look for)\s+[\"']?(?P<q>[^\"']+?)[\"']?\s*\??$",
+)
+_TAGGED = phrase(
     r"\b(tagged( with)?|with (the )?tags?|labell?ed)\s+(?P<tags>#?[\w\-]+"
-    r"((\s*,\s*|\s+(and|or)\s+)#?[\w\-]+)*)",
-    re.IGNORECASE,
+    r"((\s*,\s*|\s+(and|or)\s+)#?[\w\-]+)*)"
 )
 _SORTS = [
-    (re.compile(r"\b(by|sorted by|order(ed)? by) priority|most urgent first\b", re.I), "priority"),
-    (re.compile(r"\b(by|sorted by|order(ed)? by) due( date)?|soonest first\b", re.I), "due_at"),
-    (re.compile(r"\b(alphabetically|by (title|name)|sorted by (title|name))\b", re.I), "title"),
-    (re.compile(r"\b(newest|latest|most recent)( first)?\b", re.I), "-created_at"),
-    (re.compile(r"\boldest( first)?\b", re.I), "created_at"),
+    (phrase(r"\b(by|sorted by|order(ed)? by) priority|most urgent first\b"), "priority"),
+    (phrase(r"\b(by|sorted by|order(ed)? by) due( date)?|soonest first\b"), "due_at"),
+    (phrase(r"\b(alphabetically|by (title|name)|sorted by (title|name))\b"), "title"),
+    (phrase(r"\b(newest|latest|most recent)( first)?\b"), "-created_at"),
+    (phrase(r"\boldest( first)?\b"), "created_at"),
 ]
-_LIMIT = re.compile(r"\b(top|first)\s+(?P<n>\d{1,3})\b", re.IGNORECASE)
-_RANGE_PHRASES = re.compile(
+_LIMIT = phrase(r"\b(top|first)\s+(?P<n>\d{1,3})\b")
+_RANGE_PHRASES = phrase(
     r"\b(due\s+|for\s+|from\s+|on\s+)?(?P<range>today|tonight|tomorrow|this week|next week|"
     r"this weekend|this month|next month|(in )?the next (\d+|few) (days?|weeks?)|"
     r"(before|by|until|after) [\w: ]+?|(on )?(monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday))(?=\s*[?.!]?$|\s+(tagged|with|in|sorted|by|that|p[1-4]|and)\b)",
-    re.IGNORECASE,
+    r"sunday))(?=\s*[?.!]?$|\s+(tagged|with|in|sorted|by|that|p[1-4]|and)\b)"
 )
 
 
@@ -312,129 +302,83 @@ def list_args(text: str, now: datetime) -> dict[str, Any]:
     return args
 
 
-_HELP = re.compile(r"^(help|\?|what can you do|how does this work|commands|examples)\b", re.I)
-_TAG_LIST = re.compile(
+_HELP = phrase(r"^(help|\?|what can you do|how does this work|commands|examples)\b")
+_TAG_LIST = phrase(
     r"^(list|show|what are|which are|display)?\s*(all\s+)?(my\s+|the\s+)?tags\??$|"
-    r"^what tags (do i have|are there)\??$",
-    re.I,
+    r"^what tags (do i have|are there)\??$"
 )
-_TAG_CREATE = re.compile(
-    r"^(create|add|make|new)\s+(a\s+)?(new\s+)?tag\s+(called\s+|named\s+)?#?(?P<name>[\w\-]+)$",
-    re.I,
+_TAG_CREATE = phrase(
+    r"^(create|add|make|new)\s+(a\s+)?(new\s+)?tag\s+(called\s+|named\s+)?#?(?P<name>[\w\-]+)$"
 )
-_TAG_RENAME = re.compile(r"^rename\s+(the\s+)?tag\s+#?(?P<old>.+?)\s+to\s+#?(?P<new>.+)$", re.I)
-_TAG_DELETE = re.compile(r"^(delete|remove)\s+(the\s+)?tag\s+#?(?P<name>[\w\-]+)$", re.I)
-_COMPLETE = [
-    re.compile(
-        r"^(please\s+)?(mark|set|tick|check)\s+(?P<ref>.+?)\s+(as\s+)?(done|complete|completed|"
-        r"finished|off)$",
-        re.I,
-    ),
-    re.compile(
-        r"^(please\s+)?(complete|finish|check off|tick off|close|done with|done:?)\s+(?P<ref>.+)$",
-        re.I,
-    ),
-    re.compile(r"^i\s+(have\s+|just\s+)?(finished|completed|did|done)\s+(?P<ref>.+)$", re.I),
-    re.compile(r"^(?P<ref>.+?)\s+is\s+(done|complete|completed|finished)$", re.I),
-]
-_REOPEN = [
-    re.compile(
-        r"^(please\s+)?(reopen|re-open|uncomplete|unmark|undo|restore)\s+(?P<ref>.+)$", re.I
-    ),
-    re.compile(
-        r"^(mark|set)\s+(?P<ref>.+?)\s+(as\s+)?(not done|undone|incomplete|open|not complete|"
-        r"not completed|unfinished|todo|to do)$",
-        re.I,
-    ),
-    re.compile(r"^(?P<ref>.+?)\s+is\s+(not done|not finished)( yet)?$", re.I),
-]
-_DELETE = re.compile(
+_TAG_RENAME = phrase(r"^rename\s+(the\s+)?tag\s+#?(?P<old>.+?)\s+to\s+#?(?P<new>.+)$")
+_TAG_DELETE = phrase(r"^(delete|remove)\s+(the\s+)?tag\s+#?(?P<name>[\w\-]+)$")
+_COMPLETE = phrases(
+    r"^(please\s+)?(mark|set|tick|check)\s+(?P<ref>.+?)\s+(as\s+)?(done|complete|completed|"
+    r"finished|off)$",
+    r"^(please\s+)?(complete|finish|check off|tick off|close|done with|done:?)\s+(?P<ref>.+)$",
+    r"^i\s+(have\s+|just\s+)?(finished|completed|did|done)\s+(?P<ref>.+)$",
+    r"^(?P<ref>.+?)\s+is\s+(done|complete|completed|finished)$",
+)
+_REOPEN = phrases(
+    r"^(please\s+)?(reopen|re-open|uncomplete|unmark|undo|restore)\s+(?P<ref>.+)$",
+    r"^(mark|set)\s+(?P<ref>.+?)\s+(as\s+)?(not done|undone|incomplete|open|not complete|"
+    r"not completed|unfinished|todo|to do)$",
+    r"^(?P<ref>.+?)\s+is\s+(not done|not finished)( yet)?$",
+)
+_DELETE = phrase(
     r"^(please\s+)?(delete|remove|cancel|drop|trash|erase|get rid of|forget about|forget)\s+"
-    r"(?P<ref>.+)$",
-    re.I,
+    r"(?P<ref>.+)$"
 )
-_MOVE = re.compile(
+_MOVE = phrase(
     r"^(please\s+)?(move|reschedule|postpone|push|push back|delay|shift|change|set|bring forward)"
-    r"\s+(the\s+due\s+date\s+(of|for)\s+)?(?P<rest>.+)$",
-    re.I,
+    r"\s+(the\s+due\s+date\s+(of|for)\s+)?(?P<rest>.+)$"
 )
-_RENAME = re.compile(
-    r"^(rename|retitle|change the (title|name) of|change the title of)\s+(?P<rest>.+)$", re.I
+_RENAME = phrase(
+    r"^(rename|retitle|change the (title|name) of|change the title of)\s+(?P<rest>.+)$"
 )
-_PRIORITY_SET = [
-    re.compile(
-        r"^(set|change|make|raise|lower|bump)\s+(the\s+)?priority\s+(of|for|on)\s+(?P<ref>.+?)\s+"
-        r"(to|as)\s+(?P<p>.+)$",
-        re.I,
-    ),
-    re.compile(
-        r"^(make|mark|set|flag)\s+(?P<ref>.+?)\s+(as\s+|to\s+)?(?P<p>p[1-4]|urgent|"
-        r"(high|low|medium|top)(\s+|-)priority|priority\s+[1-4]|important)$",
-        re.I,
-    ),
-    re.compile(r"^(prioriti[sz]e)\s+(?P<ref>.+)$", re.I),
-]
-_TAG_ADD = [
-    re.compile(r"^(tag|label)\s+(?P<ref>.+?)\s+(with|as)\s+(?P<tags>.+)$", re.I),
-    re.compile(
-        r"^add\s+(the\s+)?tags?\s+(?P<tags>#?[\w\-]+(\s*(,|and)\s*#?[\w\-]+)*)\s+"
-        r"to\s+(?P<ref>.+)$",
-        re.I,
-    ),
-    re.compile(
-        r"^add\s+(?P<tags>#[\w\-]+(\s*(,|and)\s*#[\w\-]+)*)\s+(tags?\s+)?to\s+(?P<ref>.+)$",
-        re.I,
-    ),
-]
-_TAG_REMOVE = re.compile(
+_PRIORITY_SET = phrases(
+    r"^(set|change|make|raise|lower|bump)\s+(the\s+)?priority\s+(of|for|on)\s+(?P<ref>.+?)\s+"
+    r"(to|as)\s+(?P<p>.+)$",
+    r"^(make|mark|set|flag)\s+(?P<ref>.+?)\s+(as\s+|to\s+)?(?P<p>p[1-4]|urgent|"
+    r"(high|low|medium|top)(\s+|-)priority|priority\s+[1-4]|important)$",
+    r"^(prioriti[sz]e)\s+(?P<ref>.+)$",
+)
+_TAG_ADD = phrases(
+    r"^(tag|label)\s+(?P<ref>.+?)\s+(with|as)\s+(?P<tags>.+)$",
+    r"^add\s+(the\s+)?tags?\s+(?P<tags>#?[\w\-]+(\s*(,|and)\s*#?[\w\-]+)*)\s+"
+    r"to\s+(?P<ref>.+)$",
+    r"^add\s+(?P<tags>#[\w\-]+(\s*(,|and)\s*#[\w\-]+)*)\s+(tags?\s+)?to\s+(?P<ref>.+)$",
+)
+_TAG_REMOVE = phrase(
     r"^(remove|untag|delete)\s+(the\s+)?(tags?\s+)?(?P<tags>#?[\w\-]+(\s*(,|and)\s*#?[\w\-]+)*)"
-    r"\s+(tag\s+)?from\s+(?P<ref>.+)$",
-    re.I,
+    r"\s+(tag\s+)?from\s+(?P<ref>.+)$"
 )
 _REMIND_WHEN = (
     rf"({AMOUNT}\s+{BEFORE}|(?P<daybefore>the day before)|(?P<attime>at the time|when it'?s due|"
     r"on time))"
 )
 _BARE_AMOUNT = AMOUNT.replace("?P<", "?P<b_")
-_REMIND_TASK = [
-    re.compile(
-        r"^(remind me (about|of)|set (up )?(a|the) reminder (for|on)|add a reminder (to|for|on))"
-        rf"\s+(?P<ref>.+?)\s+{_REMIND_WHEN}$",
-        re.I,
-    ),
-    re.compile(
-        rf"^(remind me|set (up )?a reminder|add a reminder)\s+{_REMIND_WHEN}(\s+(?P<ref>.+))?$",
-        re.I,
-    ),
-    re.compile(
-        r"^(change|move|set|make)\s+(the\s+)?reminder(\s+(on|for|of)\s+(?P<ref>.+?))?\s+to\s+"
-        rf"({_REMIND_WHEN}|(?P<bare>{AMOUNT.replace('?P<', '?P<b_')}))$",
-        re.I,
-    ),
-]
-_REMIND_OFF = [
-    re.compile(
-        r"^(remove|delete|clear|cancel|drop|turn off|disable|stop|switch off)\s+"
-        r"(the\s+|my\s+|that\s+)?reminders?(\s+(from|for|on|of|about)\s+(?P<ref>.+))?$",
-        re.I,
-    ),
-    re.compile(
-        r"^(no|don'?t|do not) remind(er|ers)?( me)?\s+(for|about|of|on)\s+(?P<ref>.+)$", re.I
-    ),
-]
-_POINTED = re.compile(
+_REMIND_TASK = phrases(
+    r"^(remind me (about|of)|set (up )?(a|the) reminder (for|on)|add a reminder (to|for|on))"
+    rf"\s+(?P<ref>.+?)\s+{_REMIND_WHEN}$",
+    rf"^(remind me|set (up )?a reminder|add a reminder)\s+{_REMIND_WHEN}(\s+(?P<ref>.+))?$",
+    r"^(change|move|set|make)\s+(the\s+)?reminder(\s+(on|for|of)\s+(?P<ref>.+?))?\s+to\s+"
+    rf"({_REMIND_WHEN}|(?P<bare>{AMOUNT.replace('?P<', '?P<b_')}))$",
+)
+_REMIND_OFF = phrases(
+    r"^(remove|delete|clear|cancel|drop|turn off|disable|stop|switch off)\s+"
+    r"(the\s+|my\s+|that\s+)?reminders?(\s+(from|for|on|of|about)\s+(?P<ref>.+))?$",
+    r"^(no|don'?t|do not) remind(er|ers)?( me)?\s+(for|about|of|on)\s+(?P<ref>.+)$",
+)
+_POINTED = phrase(
     r"^(make|set|change|move|put|push|switch|reschedule)\s+(?P<ref>it|that|this|that one|"
     r"this one|both|both of them|them)\s+(to\s+|for\s+|due\s+|on\s+|at\s+|as\s+|until\s+)*"
-    r"(?P<rest>.+?)$",
-    re.I,
+    r"(?P<rest>.+?)$"
 )
-_TIME_ONLY = re.compile(
-    r"^(at\s+)?(\d{1,2}(:\d{2})?\s*(am|pm)|\d{1,2}:\d{2}|noon|midnight)$", re.IGNORECASE
-)
-_VALUE_FILLER = re.compile(
+_TIME_ONLY = phrase(r"^(at\s+)?(\d{1,2}(:\d{2})?\s*(am|pm)|\d{1,2}:\d{2}|noon|midnight)$")
+_VALUE_FILLER = phrase(
     r"^(i meant|i mean|make it|make that|change it to|change that to|set it to|move it to|"
-    r"it'?s|it is|it should be|should be|due|on|at|for|to)\s+|\s+(instead|then|please)$",
-    re.IGNORECASE,
+    r"it'?s|it is|it should be|should be|due|on|at|for|to)\s+|\s+(instead|then|please)$"
 )
 
 
@@ -475,23 +419,18 @@ def read_value(text: str, now: datetime) -> Value | None:
     return None
 
 
-_REPEAT = re.compile(
+_REPEAT = phrase(
     r"^(make|set)\s+(?P<ref>.+?)\s+(to\s+)?(repeat|recur)\s+(?P<rule>.+)$|"
-    r"^(?P<ref2>.+?)\s+should\s+(repeat|recur)\s+(?P<rule2>.+)$",
-    re.I,
+    r"^(?P<ref2>.+?)\s+should\s+(repeat|recur)\s+(?P<rule2>.+)$"
 )
-_STOP_REPEAT = re.compile(
+_STOP_REPEAT = phrase(
     r"^(stop repeating|don'?t repeat|stop recurring|make)\s+(?P<ref>.+?)(\s+(not repeat|"
-    r"non-recurring|one-off|a one-off))?$",
-    re.I,
+    r"non-recurring|one-off|a one-off))?$"
 )
-_CLEAR_DUE = re.compile(
-    r"^(remove|clear|delete|drop)\s+the\s+due\s+date\s+(of|from|on)\s+(?P<ref>.+)$", re.I
-)
-_ADD_VERB = re.compile(
+_CLEAR_DUE = phrase(r"^(remove|clear|delete|drop)\s+the\s+due\s+date\s+(of|from|on)\s+(?P<ref>.+)$")
+_ADD_VERB = phrase(
     r"^(please\s+)?(can you\s+|could you\s+)?(add|create|new|put|schedule|set up|remind me to|"
-    r"remember to|todo|task:|i need to|i have to|i must|i should|don'?t forget to)\b",
-    re.I,
+    r"remember to|todo|task:|i need to|i have to|i must|i should|don'?t forget to)\b"
 )
 
 

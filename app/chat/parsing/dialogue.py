@@ -18,17 +18,16 @@ from app.chat.parsing.commands import (
     tags_in,
 )
 from app.chat.parsing.dates import read_date
+from app.chat.parsing.patterns import phrase
 
-_OPENERS = re.compile(
+_OPENERS = phrase(
     r"^((hey|hi|hello|ok|okay|so|um|oh|right|alright)[,!.]?\s+(there[,!]?\s+)?|"
     r"would you mind\s+|(could|can|would|will) you( please)?( kindly)?\s+|please\s+|kindly\s+|"
-    r"i'?d like you to\s+|go ahead and\s+)",
-    re.IGNORECASE,
+    r"i'?d like you to\s+|go ahead and\s+)"
 )
-_CLOSERS = re.compile(
+_CLOSERS = phrase(
     r"[,!.\s]*\b(please|thanks|thank you( so much| very much)?|thx|ty|cheers|for me|"
-    r"if you can|if you could)[!.?\s]*$",
-    re.IGNORECASE,
+    r"if you can|if you could)[!.?\s]*$"
 )
 _GERUNDS = {
     "adding": "add",
@@ -75,23 +74,22 @@ def strip_polite(message: str) -> str:
 
 _SMALL_TALK = [
     (
-        re.compile(
+        phrase(
             r"(thanks|thank you|thx|ty|cheers|great|perfect|awesome|cool|nice|lovely|"
             r"that'?s great|thanks a lot|many thanks|thank you so much|much appreciated)( a lot)?"
-            r"( so much)?[!. ]*",
-            re.I,
+            r"( so much)?[!. ]*"
         ),
         "You're welcome!",
     ),
     (
-        re.compile(r"(hi|hello|hey|good (morning|afternoon|evening)|hiya|yo)( there)?[!. ]*", re.I),
+        phrase(r"(hi|hello|hey|good (morning|afternoon|evening)|hiya|yo)( there)?[!. ]*"),
         "Hi! What can I do for you? You can ask me to add, find, change or complete tasks.",
     ),
     (
-        re.compile(r"how are you( doing)?( today)?\??|how'?s it going\??", re.I),
+        phrase(r"how are you( doing)?( today)?\??|how'?s it going\??"),
         "All good, thanks! What would you like to do with your tasks?",
     ),
-    (re.compile(r"(bye|goodbye|see you|good night|cya)[!. ]*", re.I), "Bye! See you soon."),
+    (phrase(r"(bye|goodbye|see you|good night|cya)[!. ]*"), "Bye! See you soon."),
 ]
 
 
@@ -184,15 +182,13 @@ def is_foreign(text: str) -> bool:
     return hits >= 2 and hits * 4 >= len(words)
 
 
-_YES = re.compile(
+_YES = phrase(
     r"(yes|yeah|yep|yup|sure|ok|okay|go ahead|do it|confirm(ed)?|please do|yes please|"
-    r"go for it|y|absolutely|correct|that'?s right)( please| do it| go ahead)?[!. ]*",
-    re.I,
+    r"go for it|y|absolutely|correct|that'?s right)( please| do it| go ahead)?[!. ]*"
 )
-_NO = re.compile(
+_NO = phrase(
     r"(no|nope|nah|cancel|stop|don'?t|do not|never ?mind|forget it|n|no thanks|no thank you|"
-    r"leave (it|them)|neither|none( of them)?)[!. ]*",
-    re.I,
+    r"leave (it|them)|neither|none( of them)?)[!. ]*"
 )
 
 
@@ -205,10 +201,9 @@ def read_answer(text: str) -> bool | None:
     return None
 
 
-_CORRECTION = re.compile(
+_CORRECTION = phrase(
     r"^((no|nope|nah)([,!.]+\s*|$)|(actually|sorry|oops|wait|hmm|oh)\b[,!.]?\s*)+(?P<rest>.*)$|"
-    r"^(i meant|i mean)\s+(?P<rest2>.+)$|^not\s+[^,]+,\s*(?P<rest3>.+)$",
-    re.IGNORECASE,
+    r"^(i meant|i mean)\s+(?P<rest2>.+)$|^not\s+[^,]+,\s*(?P<rest3>.+)$"
 )
 
 
@@ -234,11 +229,10 @@ class Undo:
     count: int
 
 
-_UNDO = re.compile(
+_UNDO = phrase(
     r"(undo|revert|reverse|take (that|it) back|roll ?back)( (that|it|this|the last (change|one|"
     r"thing|action)))?|undo (the )?last (?P<n>\d+|two|three|four|five)( changes| actions| things)?|"
-    r"undo (that|the last (change|one))",
-    re.IGNORECASE,
+    r"undo (that|the last (change|one))"
 )
 _WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 
@@ -263,14 +257,12 @@ class Bulk:
     add_tags: list[str] = field(default_factory=list)
 
 
-_BULK = re.compile(
+_BULK = phrase(
     r"^(?P<verb>complete|finish|close|check off|tick off|delete|remove|clear|reopen|tag|mark)\s+"
-    r"(?P<scope>all|every|everything|each)\b(?P<rest>.*)$",
-    re.IGNORECASE,
+    r"(?P<scope>all|every|everything|each)\b(?P<rest>.*)$"
 )
-_BULK_MARK = re.compile(
-    r"^(?P<rest>.+?)\s+(as\s+)?(?P<state>done|complete|completed|finished|not done|open|undone)$",
-    re.IGNORECASE,
+_BULK_MARK = phrase(
+    r"^(?P<rest>.+?)\s+(as\s+)?(?P<state>done|complete|completed|finished|not done|open|undone)$"
 )
 _BULK_TAGS = re.compile(
     r"^(?P<rest>.*?)\s+(with|as)\s+(?P<tags>#?[\w\-]+(\s*(,|and)\s*#?[\w\-]+)*)$"
@@ -341,10 +333,9 @@ class Selection:
     words: str = ""
 
 
-_THE_ONE = re.compile(
+_THE_ONE = phrase(
     r"^(the one|the task|that one|one)\s+(?P<how>for|on|due|due on|at|about|with|called|named|"
-    r"tagged( with)?|that'?s due|that is due|mentioning)\s+(?P<what>.+)$|^the (?P<adj>.+?) one$",
-    re.IGNORECASE,
+    r"tagged( with)?|that'?s due|that is due|mentioning)\s+(?P<what>.+)$|^the (?P<adj>.+?) one$"
 )
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.chat.parsing.dates import DEFAULT_TIME, finalize, find_date
+from app.chat.parsing.patterns import phrase
 from app.chat.parsing.recurrence import find_recurrence, first_occurrence
 from app.chat.parsing.wording import (
     describe_due,
@@ -92,23 +93,20 @@ AMOUNT = (
     r"forty-five)\s*-?(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?))"
 )
 BEFORE = r"(before|ahead|early|earlier|in advance|prior)"
-_REMINDER = re.compile(
+_REMINDER = phrase(
     rf"[,;]?\s*(and\s+)?(?P<body>(remind me|reminder|send me a reminder|notify me|ping me|"
     rf"alert me)\s+({AMOUNT}\s+{BEFORE}|(?P<daybefore>the day before)|"
-    r"(?P<attime>at the time|when it'?s due|on time)))",
-    re.IGNORECASE,
+    r"(?P<attime>at the time|when it'?s due|on time)))"
 )
-_REMINDER_WITH = re.compile(rf"[,;]?\s*(?P<body>with an?\s+{AMOUNT}\s+reminder)", re.IGNORECASE)
+_REMINDER_WITH = phrase(rf"[,;]?\s*(?P<body>with an?\s+{AMOUNT}\s+reminder)")
 HASH_TAG = re.compile(r"(?<![\w&])#(?P<name>\w[\w\-/]*)")
 TAG_LIST = r"#?[\w\-]+((\s*,\s*|\s+and\s+)#?[\w\-]+)*"
-_TAG_PHRASE = re.compile(
+_TAG_PHRASE = phrase(
     rf"[,;]?\s*\b(?P<body>(tagged(\s+with)?|with\s+(the\s+)?tags?|labell?ed)\s+"
-    rf"(?P<tags>{TAG_LIST}))",
-    re.IGNORECASE,
+    rf"(?P<tags>{TAG_LIST}))"
 )
-PRIORITY_CODE = re.compile(
-    r"(?<![\w!])(?P<body>p(?P<p>[1-4])|!!(?P<bang>[1-4])|priority\s*(?P<num>[1-4]))(?![\w!])",
-    re.IGNORECASE,
+PRIORITY_CODE = phrase(
+    r"(?<![\w!])(?P<body>p(?P<p>[1-4])|!!(?P<bang>[1-4])|priority\s*(?P<num>[1-4]))(?![\w!])"
 )
 # Chat only: the add box would read "urgent care" as a priority.
 PRIORITY_WORDS = {
@@ -123,13 +121,12 @@ PRIORITY_WORDS = {
     "low": 4,
     "lowest": 4,
 }
-PRIORITY_WORD = re.compile(
+PRIORITY_WORD = phrase(
     r"[,;]?\s*\b(with\s+)?(?P<body>priority\s+(?P<word1>high|medium|low|urgent)|"
-    r"(?P<word2>high|top|medium|normal|low)[\s-]+priority|(?P<flag>urgent|asap|critical))\b",
-    re.IGNORECASE,
+    r"(?P<word2>high|top|medium|normal|low)[\s-]+priority|(?P<flag>urgent|asap|critical))\b"
 )
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
-_TRAILING = re.compile(r"[\s,;:.!-]+$|\s+(and|to my list|to my tasks|to the list)$", re.IGNORECASE)
+_TRAILING = phrase(r"[\s,;:.!-]+$|\s+(and|to my list|to my tasks|to the list)$")
 # Stands in for quoted text while the rest is read: not a space, so no phrase spans it.
 _HELD = "\x00"
 
