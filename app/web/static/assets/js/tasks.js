@@ -17,7 +17,8 @@ import {
 } from "./format.js";
 import { createQuickAdd } from "./quickadd.js";
 import { toast } from "./toast.js";
-import { appendParam, VIEW_SAVED } from "./views.js";
+import { createSaveView } from "./saveview.js";
+import { appendParam } from "./views.js";
 
 const PAGE_SIZE = 20;
 
@@ -39,9 +40,6 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
   const next = /** @type {HTMLButtonElement} */ (byId("page-next"));
   const pageLabel = byId("page-label");
   const quickAdd = createQuickAdd(ctx);
-  const saveForm = /** @type {HTMLFormElement} */ (byId("save-view-form"));
-  const saveName = /** @type {HTMLInputElement} */ (byId("save-view-name"));
-  const saveButton = byId("filter-save");
 
   let offset = 0;
   let total = 0;
@@ -410,52 +408,6 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
     await afterChange();
   });
 
-  function openSaveView(open) {
-    saveForm.hidden = !open;
-    saveButton.setAttribute("aria-expanded", String(open));
-    clearFieldErrors(saveForm);
-    if (open) {
-      saveName.value = "";
-      saveName.focus();
-    } else {
-      saveButton.focus();
-    }
-  }
-
-  /** Plain words for a refused view: a clash of names, the limit, or the name's length. */
-  function saveViewError(error) {
-    if (error.status === 409) {
-      return /already exists/.test(error.message) ? "You already have a view with this name." : "You have the most saved views allowed. Delete one first.";
-    }
-    return fieldErrors(error).name ?? null;
-  }
-
-  saveButton.addEventListener("click", () => openSaveView(saveForm.hidden));
-  byId("save-view-cancel").addEventListener("click", () => openSaveView(false));
-  saveForm.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") openSaveView(false);
-  });
-  saveForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const name = saveName.value.trim();
-    if (showFieldErrors(saveForm, name ? {} : { name: "A view needs a name." })) return;
-    try {
-      const { data } = await ctx.call("POST", `${base()}/views`, { body: { name, filters: savableFilters() } });
-      ctx.clearError();
-      saveForm.hidden = true;
-      saveButton.setAttribute("aria-expanded", "false");
-      ctx.announce(`Saved view “${data.name}”.`);
-      toast(`Saved view “${data.name}”.`);
-      // The view now carries these filters; the form starts clear under it.
-      filterForm.reset();
-      // views.js lists it, selects it and moves focus to it.
-      document.dispatchEvent(new CustomEvent(VIEW_SAVED, { detail: data }));
-    } catch (error) {
-      const message = saveViewError(error);
-      if (!message || !showFieldErrors(saveForm, { name: message })) ctx.showError(error.message);
-    }
-  });
-
   filterForm.addEventListener("submit", (event) => {
     event.preventDefault();
     offset = 0;
@@ -481,6 +433,9 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
       if (ctx.user()) load();
     });
   });
+  // "Save view": the view then carries these filters, so the form starts clear under it.
+  const saveView = createSaveView(ctx, { filters: savableFilters, onSaved: () => filterForm.reset() });
+
   prev.addEventListener("click", () => {
     offset = Math.max(0, offset - PAGE_SIZE);
     load();
@@ -516,8 +471,7 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
       addForm.reset();
       quickAdd.reset();
       filterForm.reset();
-      saveForm.reset();
-      saveForm.hidden = true;
+      saveView.reset();
     },
   };
 }
