@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
@@ -99,7 +100,7 @@ def _save_view(page: Page, name: str) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_filters_saved_as_a_view_listed_with_count_and_deleted(
-    new_context: NewContext, live_server: LiveServer, size: ViewportSize
+    new_context: NewContext, live_server: LiveServer, size: ViewportSize, artifacts: Path
 ) -> None:
     page = _signed_in(new_context, live_server, size)
     api = Api(page, live_server)
@@ -132,6 +133,7 @@ def test_filters_saved_as_a_view_listed_with_count_and_deleted(
     view_link(page, "Urgent work").click()
     expect(page.get_by_role("heading", name="Urgent work", level=2)).to_be_attached()
     expect(task_items(page)).to_have_count(2)
+    page.screenshot(path=artifacts / f"saved-view-{size['width']}.png")
 
     # A name already taken (in any case) is said next to the name field.
     _save_view(page, "urgent WORK")
