@@ -16,6 +16,7 @@ from app.api.user_cache import UserCache
 from app.core.config import Settings
 from app.core.security import decode_access_claims
 from app.models.user import User
+from app.realtime.hub import ConnectionHub
 
 
 async def get_settings(request: Request) -> Settings:
@@ -41,6 +42,14 @@ async def get_db(engine: EngineDep) -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_db)]
+
+
+async def get_hub(request: Request) -> ConnectionHub:
+    hub: ConnectionHub = request.app.state.hub
+    return hub
+
+
+HubDep = Annotated[ConnectionHub, Depends(get_hub)]
 _bearer = HTTPBearer(auto_error=False, description="The access_token from sign-up or log-in")
 
 

@@ -9,6 +9,8 @@ from typing import Any, Protocol
 class Client(Protocol):
     async def send_json(self, data: Any, mode: str = "text") -> None: ...
 
+    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
+
 
 class ConnectionHub:
     """Open connections by user; a message for one user never reaches another's sockets."""
@@ -26,6 +28,11 @@ class ConnectionHub:
 
     def connections(self, user_id: uuid.UUID) -> int:
         return len(self._clients.get(user_id, ()))
+
+    async def close_user(self, user_id: uuid.UUID, *, code: int, reason: str) -> None:
+        """Closes every socket of the user (log out everywhere): none keeps receiving."""
+        clients = list(self._clients.pop(user_id, ()))
+        await asyncio.gather(*(c.close(code, reason) for c in clients), return_exceptions=True)
 
     async def push(self, user_id: uuid.UUID, data: dict[str, Any]) -> int:
         clients = list(self._clients.get(user_id, ()))

@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Cookie, Depends, Header, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.deps import CurrentUser, HubDep, SessionDep, SettingsDep
 from app.api.responses import AUTHENTICATED, THROTTLED, Responses, body_route, conflict
 from app.api.throttle import throttle_auth
 from app.core.config import Settings
@@ -155,12 +156,19 @@ def logout(
 
 
 @router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT, responses=AUTHENTICATED)
-def logout_all(
-    *, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+async def logout_all(
+    *,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    hub: HubDep,
 ) -> Response:
     """Ends every session of the user and refuses every access token issued so far,
-    this request's included; other browsers find out on their next call."""
-    sessions.end_all(session=session, user=user)
+    this request's included; other browsers find out on their next call. The user's live
+    sockets on this replica are closed too, so none keeps receiving changes."""
+    await run_in_threadpool(sessions.end_all, session=session, user=user)
+    await hub.close_user(user.id, code=status.WS_1008_POLICY_VIOLATION, reason="logged out")
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     _clear_cookie(response, request, settings)
     return response

@@ -249,6 +249,17 @@ def test_logout_all_refuses_the_live_socket_of_an_old_token(client: TestClient) 
         socket.receive_json()
 
 
+def test_logout_all_closes_the_users_open_sockets(client: TestClient) -> None:
+    user = signup(client)
+    with client.websocket_connect(
+        f"/api/{user.id}/updates", subprotocols=["bearer", user.token]
+    ) as socket:
+        client.post("/api/auth/logout-all", headers=user.headers)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_json()
+    assert closed.value.code == 1008
+
+
 def test_token_without_an_epoch_claim_still_works(client: TestClient, settings: Settings) -> None:
     # Tokens issued before epochs existed carry none; they count as epoch 0.
     user = signup(client)
