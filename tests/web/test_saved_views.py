@@ -123,6 +123,9 @@ def test_filters_saved_as_a_view_listed_with_count_and_deleted(
     expect(task_item(page, "report draft")).to_be_visible()
     _expect_every_control_named(page)
     assert _low_contrast(page) == []
+    page.emulate_media(color_scheme="dark")
+    assert _low_contrast(page) == []
+    page.emulate_media(color_scheme="light")
 
     # Stored by the server: still there after a reload, and counted after a change.
     page.reload()
@@ -141,6 +144,7 @@ def test_filters_saved_as_a_view_listed_with_count_and_deleted(
     expect(page.get_by_text("You already have a view with this name.")).to_be_visible()
     expect(name).to_have_attribute("aria-invalid", "true")
     expect(name).to_be_focused()
+    _expect_every_control_named(page)  # the name form and its error too
     page.get_by_role("button", name="Cancel").click()
     expect(page.get_by_role("form", name="Save these filters as a view")).to_be_hidden()
 
