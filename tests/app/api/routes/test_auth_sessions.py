@@ -157,14 +157,20 @@ def test_garbage_cookie_is_a_clear_401(client: TestClient, cookie: str) -> None:
     assert (status, body["detail"]) == (401, SESSION_ENDED)
 
 
+def _row(session: Session, cookie: str) -> UserSession:
+    """The cookie's session row."""
+    parsed = parse_refresh_token(cookie)
+    assert parsed is not None
+    row = session.get(UserSession, parsed.session_id)
+    assert row is not None
+    return row
+
+
 def test_expired_session_is_a_clear_401(client: TestClient, engine: Engine) -> None:
     user = signup(client)
     _, cookie = _login(client, user)
-    parsed = parse_refresh_token(cookie)
-    assert parsed is not None
     with Session(engine) as session:
-        row = session.get(UserSession, parsed.session_id)
-        assert row is not None
+        row = _row(session, cookie)
         row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
         session.add(row)
         session.commit()
@@ -175,12 +181,10 @@ def test_expired_session_is_a_clear_401(client: TestClient, engine: Engine) -> N
 def test_refresh_keeps_no_secret_in_the_table(client: TestClient, engine: Engine) -> None:
     user = signup(client)
     _, cookie = _login(client, user)
-    parsed = parse_refresh_token(cookie)
-    assert parsed is not None
+    secret = cookie.rsplit(".", 1)[-1]
     with Session(engine) as session:
-        row = session.get(UserSession, parsed.session_id)
-        assert row is not None
-        assert row.token_hash == hash_refresh_secret(parsed.secret) != parsed.secret
+        row = _row(session, cookie)
+        assert row.token_hash == hash_refresh_secret(secret) != secret
         assert row.user_id == user.id and row.revoked_at is None
 
 
