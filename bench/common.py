@@ -71,7 +71,8 @@ def taskflow(args: list[str], env: dict[str, str], port: int) -> Iterator[Taskfl
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline = time.monotonic() + 120
+            # Several workers each import the app: minutes, not seconds, on a loaded machine.
+            deadline = time.monotonic() + 300
             while not _healthy(port):
                 if proc.poll() is not None:
                     raise RuntimeError(
