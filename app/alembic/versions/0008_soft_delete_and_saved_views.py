@@ -1,16 +1,10 @@
 """soft delete of tasks and saved views
 
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-11-29 21:30:00
-
 tasks.deleted_at: a deleted task is kept (hidden) so it can be restored (docs/adr/0503).
 saved_views: a user's named task filters, unique by name in any case (name_key).
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -19,8 +13,6 @@ from app.core.db import UTCDateTime
 
 revision: str = "0008"
 down_revision: str | None = "0007"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
