@@ -31,7 +31,12 @@ def find_task(
 ) -> Task | None:
     """The user's task, deleted or not; `lock` takes the row FOR UPDATE on PostgreSQL, so
     changes that read other rows first (the series' successor) run one after the other."""
-    task = session.get(Task, task_id, with_for_update=lock)
+    # Locking reads the row again (an instance already in the session is refreshed).
+    task = (
+        session.get(Task, task_id, with_for_update=True, populate_existing=True)
+        if lock
+        else session.get(Task, task_id)
+    )
     return task if task is not None and task.user_id == user_id else None
 
 

@@ -338,6 +338,13 @@ def list_tasks(*, session: Session, user: User, query: TaskQuery) -> TaskPage:
     return TaskPage(tasks=tasks, total=total.value, total_exact=total.exact)
 
 
+def _completed_occurrence(task: Task | None) -> Task | None:
+    """The task if it is a completed occurrence of a series (it can have a successor)."""
+    if task is None or task.recurrence is None or task.due_at is None or not task.completed:
+        return None
+    return task
+
+
 def create_next_occurrence(
     *, session: Session, user: User, task_id: int, correlation_id: str | None = None
 ) -> TaskPublic | None:
@@ -346,16 +353,25 @@ def create_next_occurrence(
     previous_occurrence_id is unique, so a second call (a duplicate event) finds
     the existing occurrence instead of making another.
     """
-    # Locked like a reopen (set_completion), so the two never miss each other's successor.
-    task = tasks_crud.get_task(session=session, user_id=user.id, task_id=task_id, lock=True)
-    if task is None or task.recurrence is None or task.due_at is None or not task.completed:
+    unlocked = tasks_crud.get_task(session=session, user_id=user.id, task_id=task_id)
+    if _completed_occurrence(unlocked) is None:
         return None
-    existing = tasks_crud.get_next_occurrence(session=session, previous_id=task_id)
-    if existing is not None:
-        # Deleted or not, it is this completion's occurrence (see _follow_series).
-        return None
-    following = next_occurrence(task.recurrence, task.due_at, parse_timezone(user.timezone))
-    if following is None:
+    # Read again under the row lock a reopen takes too (set_completion), so neither misses the
+    # other's successor. Only now: an event that creates nothing takes no lock, and a path
+    # that takes it commits at once, so the consumer never holds it while waiting on a row.
+    task = _completed_occurrence(
+        tasks_crud.get_task(session=session, user_id=user.id, task_id=task_id, lock=True)
+    )
+    following = None
+    # Deleted or not, an existing successor is this completion's occurrence (_follow_series).
+    if (
+        task is not None
+        and tasks_crud.get_next_occurrence(session=session, previous_id=task_id) is None
+    ):
+        assert task.recurrence is not None and task.due_at is not None  # _completed_occurrence
+        following = next_occurrence(task.recurrence, task.due_at, parse_timezone(user.timezone))
+    if task is None or following is None:
+        session.commit()  # releases the lock
         return None
     data = TaskCreate(
         title=task.title,
