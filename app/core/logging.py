@@ -33,8 +33,22 @@ class _ContextFilter(logging.Filter):
         return True
 
 
+class _StdoutHandler(logging.StreamHandler[IO[str]]):
+    """Writes to `sys.stdout` as it is at each record, not as it was at set-up: whoever swaps
+    stdout and later closes the replacement (a test runner's capture) leaves no handler
+    writing to a closed file ("--- Logging error ---" on every line after)."""
+
+    @property
+    def stream(self) -> IO[str]:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value: IO[str]) -> None:
+        pass  # StreamHandler's __init__ sets it
+
+
 def configure_logging(service: str, level: str = "INFO", stream: IO[str] | None = None) -> None:
-    handler = logging.StreamHandler(stream or sys.stdout)
+    handler = logging.StreamHandler(stream) if stream is not None else _StdoutHandler()
     handler.setFormatter(
         HumanFormatter()
         if log_format() == "text"
