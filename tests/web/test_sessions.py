@@ -56,9 +56,24 @@ def test_new_tab_and_reload_stay_signed_in_without_a_token_in_local_storage(
     first.get_by_role("button", name="Log out", exact=True).click()
     expect(second.get_by_role("form", name="Log in")).to_be_visible()
     assert not [c for c in context.cookies() if c["name"] == "taskflow_refresh"]
-    context.add_cookies([before])
+    context.add_cookies(
+        [
+            {
+                "name": before["name"],
+                "value": before["value"],
+                "domain": before["domain"],
+                "path": before["path"],
+                "httpOnly": True,
+                "sameSite": "Strict",
+            }
+        ]
+    )
     first.evaluate("localStorage.setItem('taskflow.signed-in', 'try the old cookie')")
-    third = _open(context, live_server)
+    third = context.new_page()
+    with third.expect_response("**/api/auth/refresh") as answer:
+        third.goto(live_server.url)
+    # The cookie was sent, and refused as an ended session.
+    assert answer.value.json()["detail"] == "your session has ended; log in again"
     expect(third.get_by_role("form", name="Log in")).to_be_visible()
     expect(third.get_by_role("heading", name="Tasks")).to_be_hidden()
 
