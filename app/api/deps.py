@@ -6,7 +6,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
@@ -15,6 +15,7 @@ from sqlmodel import Session
 from app.api.user_cache import UserCache
 from app.core.config import Settings
 from app.core.security import decode_access_claims
+from app.models.bounds import INT32_MAX, INT32_MIN
 from app.models.user import User
 from app.realtime.hub import ConnectionHub
 
@@ -95,6 +96,8 @@ async def get_path_user(user_id: uuid.UUID, current_user: CurrentUser) -> User:
 
 
 PathUser = Annotated[User, Depends(get_path_user)]
+# A row id in a path: bounded to the id columns' range, so an id past it is a 422, not a 500.
+RowId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 
 
 async def get_correlation_id(request: Request) -> str | None:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from app.api.deps import PathUser, SessionDep
+from app.api.deps import PathUser, RowId, SessionDep
 from app.api.paging import PageQuery
 from app.api.responses import NOT_FOUND, USER_SCOPED
 from app.models.activity import ActivityPublic
@@ -14,7 +14,6 @@ from app.services import activity
 
 router = APIRouter(prefix="/api/{user_id}", tags=["activity"], responses=USER_SCOPED)
 TaskId = Annotated[int | None, Query(ge=INT32_MIN, le=INT32_MAX)]
-NotificationId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 
 
 @router.get("/activity", response_model=list[ActivityPublic])
@@ -44,9 +43,7 @@ def list_notifications(
 @router.post(
     "/notifications/{notification_id}/read", response_model=NotificationPublic, responses=NOT_FOUND
 )
-def mark_read(
-    *, session: SessionDep, user: PathUser, notification_id: NotificationId
-) -> NotificationPublic:
+def mark_read(*, session: SessionDep, user: PathUser, notification_id: RowId) -> NotificationPublic:
     return activity.mark_notification_read(
         session=session, user=user, notification_id=notification_id
     )

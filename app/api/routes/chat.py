@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
-from app.api.deps import CorrelationId, PathUser, SessionDep, SettingsDep
+from app.api.deps import CorrelationId, PathUser, RowId, SessionDep, SettingsDep
 from app.api.responses import NOT_FOUND, USER_SCOPED, body_route
 from app.chat import service
 from app.chat.agents.base import Agent
 from app.chat.agents.builtin import BuiltinAgent
 from app.chat.conversations import ConversationStore
-from app.models.bounds import INT32_MAX, INT32_MIN
+from app.models.bounds import INT32_MAX
 from app.models.conversation import (
     ChatRequest,
     ChatResponse,
@@ -22,7 +22,6 @@ from app.services.errors import NotFound
 from app.transports import Transport
 
 router = APIRouter(prefix="/api/{user_id}", tags=["chat"], responses=USER_SCOPED)
-ConversationId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 
 
 def get_conversation_store(request: Request, session: SessionDep) -> ConversationStore:
@@ -103,7 +102,7 @@ def list_conversations(
     responses=NOT_FOUND,
 )
 def list_messages(
-    *, user: PathUser, store: StoreDep, conversation_id: ConversationId
+    *, user: PathUser, store: StoreDep, conversation_id: RowId
 ) -> list[MessagePublic]:
     if store.get(user_id=user.id, conversation_id=conversation_id) is None:
         raise NotFound(f"conversation {conversation_id} not found")

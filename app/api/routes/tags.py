@@ -1,17 +1,13 @@
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response, status
 
-from fastapi import APIRouter, Path, Response, status
-
-from app.api.deps import PathUser, SessionDep
+from app.api.deps import PathUser, RowId, SessionDep
 from app.api.responses import NOT_FOUND, USER_SCOPED, body_route, conflict
-from app.models.bounds import INT32_MAX, INT32_MIN
 from app.models.tag import TagCreate, TagPublic, TagUpdate
 from app.services import tags
 
 router = APIRouter(prefix="/api/{user_id}/tags", tags=["tags"], responses=USER_SCOPED)
-TagId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 NAME_TAKEN = conflict("The user has a tag of that name (in any case)")
 
 
@@ -31,11 +27,11 @@ def create_tag(*, session: SessionDep, user: PathUser, body: TagCreate) -> TagPu
 
 
 @router.patch("/{tag_id}", response_model=TagPublic, responses=body_route(NOT_FOUND, NAME_TAKEN))
-def rename_tag(*, session: SessionDep, user: PathUser, tag_id: TagId, body: TagUpdate) -> TagPublic:
+def rename_tag(*, session: SessionDep, user: PathUser, tag_id: RowId, body: TagUpdate) -> TagPublic:
     return tags.rename_tag(session=session, user=user, tag_id=tag_id, data=body)
 
 
 @router.delete("/{tag_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
-def delete_tag(*, session: SessionDep, user: PathUser, tag_id: TagId) -> Response:
+def delete_tag(*, session: SessionDep, user: PathUser, tag_id: RowId) -> Response:
     tags.delete_tag(session=session, user=user, tag_id=tag_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 
-from app.api.deps import CorrelationId, PathUser, SessionDep
+from app.api.deps import CorrelationId, PathUser, RowId, SessionDep
 from app.api.responses import NOT_FOUND, USER_SCOPED, body_route, conflict
-from app.models.bounds import INT32_MAX, INT32_MIN
 from app.models.task import CompletionUpdate, TaskCreate, TaskPublic, TaskReplace, TaskUpdate
 from app.models.task_query import TaskQuery
 from app.services import tasks
@@ -14,7 +13,6 @@ from app.services import tasks
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=USER_SCOPED)
 
 # Bounded to the column, so a huge id is a 422 rather than a database error.
-TaskId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 # A patch that leaves a recurring task without a due date conflicts with the stored task.
 RECURRING_NEEDS_DUE = conflict("The task would repeat without a due date")
 NOT_DELETED = conflict("The task is not deleted")
@@ -42,7 +40,7 @@ def create_task(
 
 
 @router.get("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND)
-def read_task(*, session: SessionDep, user: PathUser, task_id: TaskId) -> TaskPublic:
+def read_task(*, session: SessionDep, user: PathUser, task_id: RowId) -> TaskPublic:
     return tasks.get_task(session=session, user=user, task_id=task_id)
 
 
@@ -51,7 +49,7 @@ def replace_task(
     *,
     session: SessionDep,
     user: PathUser,
-    task_id: TaskId,
+    task_id: RowId,
     body: TaskReplace,
     correlation_id: CorrelationId,
 ) -> TaskPublic:
@@ -68,7 +66,7 @@ def update_task(
     *,
     session: SessionDep,
     user: PathUser,
-    task_id: TaskId,
+    task_id: RowId,
     body: TaskUpdate,
     correlation_id: CorrelationId,
 ) -> TaskPublic:
@@ -83,7 +81,7 @@ def complete_task(
     *,
     session: SessionDep,
     user: PathUser,
-    task_id: TaskId,
+    task_id: RowId,
     correlation_id: CorrelationId,
     body: Annotated[CompletionUpdate | None, Body()] = None,
 ) -> TaskPublic:
@@ -99,7 +97,7 @@ def complete_task(
 
 @router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
 def delete_task(
-    *, session: SessionDep, user: PathUser, task_id: TaskId, correlation_id: CorrelationId
+    *, session: SessionDep, user: PathUser, task_id: RowId, correlation_id: CorrelationId
 ) -> Response:
     """Deletes the task: it leaves every listing at once and can be restored for 30 days."""
     tasks.delete_task(session=session, user=user, task_id=task_id, correlation_id=correlation_id)
@@ -108,7 +106,7 @@ def delete_task(
 
 @router.post("/{task_id}/restore", response_model=TaskPublic, responses=NOT_FOUND | NOT_DELETED)
 def restore_task(
-    *, session: SessionDep, user: PathUser, task_id: TaskId, correlation_id: CorrelationId
+    *, session: SessionDep, user: PathUser, task_id: RowId, correlation_id: CorrelationId
 ) -> TaskPublic:
     """Brings back a task deleted in the last 30 days, as it was (tags, due date, reminder);
     a task that is not deleted is a 409, one deleted longer ago (or unknown) a 404."""

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response, status
 
-from fastapi import APIRouter, Path, Response, status
-
-from app.api.deps import PathUser, SessionDep
+from app.api.deps import PathUser, RowId, SessionDep
 from app.api.responses import NOT_FOUND, USER_SCOPED, body_route, conflict
-from app.models.bounds import INT32_MAX, INT32_MIN
 from app.models.saved_view import (
     VIEWS_PER_USER_MAX,
     SavedViewCreate,
@@ -18,7 +15,6 @@ from app.models.saved_view import (
 from app.services import saved_views
 
 router = APIRouter(prefix="/api/{user_id}/views", tags=["views"], responses=USER_SCOPED)
-ViewId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 NAME_TAKEN = conflict("The user has a view of that name (in any case)")
 TAKEN_OR_FULL = conflict(
     f"The user has a view of that name (in any case), or {VIEWS_PER_USER_MAX} views already"
@@ -45,13 +41,13 @@ def create_view(*, session: SessionDep, user: PathUser, body: SavedViewCreate) -
     "/{view_id}", response_model=SavedViewPublic, responses=body_route(NOT_FOUND, NAME_TAKEN)
 )
 def update_view(
-    *, session: SessionDep, user: PathUser, view_id: ViewId, body: SavedViewUpdate
+    *, session: SessionDep, user: PathUser, view_id: RowId, body: SavedViewUpdate
 ) -> SavedViewPublic:
     """Renames the view and/or replaces its filter."""
     return saved_views.update_view(session=session, user=user, view_id=view_id, data=body)
 
 
 @router.delete("/{view_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
-def delete_view(*, session: SessionDep, user: PathUser, view_id: ViewId) -> Response:
+def delete_view(*, session: SessionDep, user: PathUser, view_id: RowId) -> Response:
     saved_views.delete_view(session=session, user=user, view_id=view_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
