@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.chat.tools import TOOLS, ToolContext, run_tool
 from app.core.config import Settings
-from app.core.security import decode_access_token
+from app.core.security import decode_access_claims
 from app.repositories.users import get_user
 
 SCOPE_USER_KEY = "taskflow.user_id"
@@ -129,13 +129,15 @@ class BearerGuard:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             return None
-        user_id = decode_access_token(
+        claims = decode_access_claims(
             token.strip(), secret=self.settings.jwt_secret, algorithm=self.settings.jwt_algorithm
         )
-        if user_id is None:
+        if claims is None:
             return None
         with Session(self.engine) as session:
-            return user_id if get_user(session=session, user_id=user_id) else None
+            user = get_user(session=session, user_id=claims.user_id)
+        # A token from before the user's last "log out everywhere" carries an older epoch.
+        return user.id if user is not None and user.token_epoch == claims.epoch else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

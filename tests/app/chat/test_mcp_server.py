@@ -125,6 +125,21 @@ async def test_http_without_token_is_refused(server_url: str) -> None:
     assert forged.status_code == 401
 
 
+async def test_http_refuses_a_token_from_before_log_out_everywhere(server_url: str) -> None:
+    user = _signup(server_url)
+    async with httpx.AsyncClient(base_url=server_url) as http:
+        ended = await http.post(
+            "/api/auth/logout-all", headers={**user.headers, "X-Requested-With": "taskflow"}
+        )
+        assert ended.status_code == 204, ended.text
+        refused = await http.post(
+            "/mcp",
+            json={"jsonrpc": "2.0", "id": 1, "method": "ping"},
+            headers={**user.headers, "Accept": "application/json, text/event-stream"},
+        )
+    assert refused.status_code == 401
+
+
 async def test_http_tools_act_only_for_token_user(server_url: str) -> None:
     owner, other = _signup(server_url), _signup(server_url)
     async with httpx.AsyncClient(base_url=server_url) as rest:
