@@ -182,7 +182,7 @@ def _complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> Any:
 
 @_tool("delete_task", TaskIdArgs, "Delete a task", destructive=True)
 def _delete_task(ctx: ToolContext, args: TaskIdArgs) -> Any:
-    """Delete a task permanently."""
+    """Delete a task; the user can still restore it for 30 days (Undo in the web app)."""
     task_service.delete_task(
         session=ctx.session, user=ctx.user, task_id=args.task_id, correlation_id=ctx.correlation_id
     )
