@@ -1,22 +1,37 @@
-"""Background work of the API process: the outbox relay, and whatever the transport runs
-inside the API (the embedded consumers and the reminder timer of the in-process transport)."""
+"""Background work of the API process: the outbox relay, whatever the transport runs inside
+the API (the embedded consumers and the reminder timer of the in-process transport), and the
+hourly purge of tasks deleted longer ago than they stay restorable."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from functools import partial
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from app.consumers.base import Consumer
 from app.consumers.registry import CONSUMERS, build_consumer
 from app.core.config import Settings
+from app.core.periodic import periodic
 from app.events.relay import OutboxRelay
 from app.realtime.hub import ConnectionHub
+from app.services.tasks import RESTORE_WINDOW, purge_deleted_tasks
 from app.transports import Job, Transport
 
 logger = logging.getLogger(__name__)
+PURGE_EVERY_SECONDS = 3600.0
+
+
+def purge_deleted(engine: Engine) -> None:
+    """Removes for good the tasks deleted longer than RESTORE_WINDOW ago (idempotent, so
+    every API worker may run it)."""
+    with Session(engine) as session:
+        purged = purge_deleted_tasks(session=session)
+    if purged:
+        logger.info("purged %d tasks deleted more than %s ago", purged, RESTORE_WINDOW)
 
 
 class EventRuntime:
@@ -43,7 +58,10 @@ class EventRuntime:
         )
         # Without embedded consumers the reminders service runs the timer (if any).
         timers = transport.reminder_jobs(engine) if transport.embeds_consumers else []
-        self._jobs = [self.relay.run, *jobs, *timers]
+        purge = periodic(
+            partial(purge_deleted, engine), every=PURGE_EVERY_SECONDS, what="purge of deleted tasks"
+        )
+        self._jobs = [self.relay.run, *jobs, *timers, purge]
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
