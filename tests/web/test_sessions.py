@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.web.conftest import LiveServer
+from tests.web.conftest import PHONE, LiveServer
 from tests.web.ui import add_task, log_in, session_value, sign_up, task_item
 
 NewContext = Callable[..., BrowserContext]
@@ -136,3 +136,17 @@ def test_log_out_everywhere_ends_another_browsers_session_on_its_next_call(
     # A reload does not bring it back.
     there.reload()
     expect(there.get_by_role("form", name="Log in")).to_be_visible()
+
+
+def test_log_out_everywhere_on_a_phone_is_in_the_bells_panel(page: Page) -> None:
+    page.set_viewport_size(PHONE)
+    sign_up(page)
+    # The top bar has no room for it on a phone (its copy there is hidden).
+    expect(page.locator("#logout-all-button")).to_be_hidden()
+    page.get_by_role("button", name="Notifications").click()
+    page.get_by_role("dialog", name="Notifications").get_by_role(
+        "button", name="Log out everywhere"
+    ).click()
+    expect(page.get_by_role("form", name="Log in")).to_be_visible()
+    expect(page.get_by_role("status").first).to_have_text("Logged out on every device.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

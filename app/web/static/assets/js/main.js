@@ -289,7 +289,7 @@ byId("logout-button").addEventListener("click", () => {
   request("POST", "/api/auth/logout").catch(() => {});
 });
 
-byId("logout-all-button").addEventListener("click", async () => {
+async function logOutEverywhere() {
   try {
     await call("POST", "/api/auth/logout-all");
   } catch (error) {
@@ -298,7 +298,12 @@ byId("logout-all-button").addEventListener("click", async () => {
     return;
   }
   endSessionInEveryTab("Logged out on every device.");
-});
+}
+
+// The top bar's button on a wide screen; on a phone it sits in the bell's panel.
+for (const id of ["logout-all-button", "bell-logout-all"]) {
+  byId(id).addEventListener("click", logOutEverywhere);
+}
 
 for (const id of ["activity-button", "bell-activity"]) {
   byId(id).addEventListener("click", () => details.openAccount().catch((error) => showError(error.message)));
