@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.core.config import Settings
@@ -14,6 +13,7 @@ from app.models.user import User, UserCreate, UserLogin, UserPublic, UserUpdate
 from app.repositories.users import get_user_by_email, record_failed_login
 from app.services import sessions
 from app.services.errors import Conflict, Unauthorized
+from app.services.saving import save_unique
 from app.services.sessions import Grant
 
 # Verified against when the email is unknown, so both failures take the same time.
@@ -30,14 +30,7 @@ def signup(*, session: Session, settings: Settings, data: UserCreate) -> Grant:
         timezone=data.timezone,
         password_hash=hash_password(data.password),
     )
-    session.add(user)
-    try:
-        session.commit()
-    except IntegrityError:
-        # A concurrent sign-up with the same email won the race.
-        session.rollback()
-        raise Conflict("an account with this email already exists") from None
-    session.refresh(user)
+    save_unique(session, user, conflict=Conflict("an account with this email already exists"))
     return sessions.start(session=session, settings=settings, user=user)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.core.db import utcnow
@@ -22,6 +21,7 @@ from app.models.task_query import TaskFilter
 from app.models.user import User
 from app.repositories import saved_views as views_crud
 from app.services.errors import Conflict, NotFound
+from app.services.saving import save_unique
 
 
 def _public(view: SavedView) -> SavedViewPublic:
@@ -35,14 +35,7 @@ def _duplicate(name: str) -> Conflict:
 
 
 def _commit(session: Session, view: SavedView) -> SavedViewPublic:
-    session.add(view)
-    try:
-        session.commit()
-    except IntegrityError:
-        # Two requests raced for the same name; the unique constraint decided.
-        session.rollback()
-        raise _duplicate(view.name) from None
-    session.refresh(view)
+    save_unique(session, view, conflict=_duplicate(view.name))
     return _public(view)
 
 

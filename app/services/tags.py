@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.models.tag import Tag, TagCreate, TagPublic, TagUpdate
 from app.models.user import User
 from app.repositories import tags as tags_crud
 from app.services.errors import Conflict, NotFound
+from app.services.saving import save_unique
 
 
 def _public(tag: Tag, task_count: int) -> TagPublic:
@@ -29,13 +29,7 @@ def create_tag(*, session: Session, user: User, data: TagCreate) -> TagPublic:
     if tags_crud.find_tags(session=session, user_id=user.id, names=[data.name]):
         raise _duplicate(data.name)
     tag = Tag(user_id=user.id, name=data.name, name_key=data.name.lower())
-    session.add(tag)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise _duplicate(data.name) from None
-    session.refresh(tag)
+    save_unique(session, tag, conflict=_duplicate(data.name))
     return _public(tag, 0)
 
 
