@@ -23,6 +23,7 @@ from app.transports import Job, Transport
 
 logger = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 3600.0
+PURGE_FIRST_AFTER_SECONDS = 60.0
 
 
 def purge_deleted(engine: Engine) -> None:
@@ -59,7 +60,11 @@ class EventRuntime:
         # Without embedded consumers the reminders service runs the timer (if any).
         timers = transport.reminder_jobs(engine) if transport.embeds_consumers else []
         purge = periodic(
-            partial(purge_deleted, engine), every=PURGE_EVERY_SECONDS, what="purge of deleted tasks"
+            partial(purge_deleted, engine),
+            every=PURGE_EVERY_SECONDS,
+            what="purge of deleted tasks",
+            # Not at start-up: a process that lives for seconds (a test, a CLI) never needs it.
+            first_after=PURGE_FIRST_AFTER_SECONDS,
         )
         self._jobs = [self.relay.run, *jobs, *timers, purge]
         self._tasks: list[asyncio.Task[None]] = []

@@ -85,7 +85,11 @@ def settings(database_url: str) -> Settings:
 def app(settings: Settings) -> Iterator[FastAPI]:
     application = create_app(settings)
     yield application
-    _wipe(application.state.engine)
+    engine: Engine = application.state.engine
+    _wipe(engine)
+    # The app's shutdown disposed its pool; the wipe opened a connection in a fresh one, which
+    # would stay open (one per test: PostgreSQL's 200 connections ran out in a full run).
+    engine.dispose()
 
 
 @pytest.fixture

@@ -12,14 +12,15 @@ logger = logging.getLogger(__name__)
 
 
 def periodic(
-    work: Callable[[], object], *, every: float, what: str
+    work: Callable[[], object], *, every: float, what: str, first_after: float = 0.0
 ) -> Callable[[], Coroutine[Any, Any, None]]:
-    """A job that runs `work` every `every` seconds until cancelled. A failing tick (the
-    database away) is logged and the next tick tries again. `work` opens its own session:
-    it lives and dies in the worker thread, so a shutdown that cancels the await cannot
-    close it under a running query."""
+    """A job that runs `work` every `every` seconds until cancelled, the first time after
+    `first_after` seconds. A failing tick (the database away) is logged and the next tick
+    tries again. `work` opens its own session: it lives and dies in the worker thread, so a
+    shutdown that cancels the await cannot close it under a running query."""
 
     async def job() -> None:
+        await asyncio.sleep(first_after)
         while True:
             try:
                 await asyncio.to_thread(work)

@@ -34,3 +34,19 @@ def test_periodic_keeps_ticking_after_a_failed_tick(caplog: pytest.LogCaptureFix
     # Each tick ran in a worker thread, so blocking work never stalled the event loop.
     assert threading.main_thread() not in threads
     assert [r.getMessage() for r in caplog.records] == ["check failed"]
+
+
+def test_periodic_waits_first_after_before_its_first_tick() -> None:
+    ticks: list[int] = []
+
+    async def run() -> None:
+        job = asyncio.create_task(
+            periodic(lambda: ticks.append(1), every=0, what="purge", first_after=3600)()
+        )
+        await asyncio.sleep(0.2)  # long enough for many ticks, were there no first wait
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+
+    asyncio.run(run())
+    assert ticks == []
