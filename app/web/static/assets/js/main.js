@@ -78,6 +78,13 @@ function showError(message) {
   errorBox.textContent = message;
 }
 
+/** An error of the signed-in session's work. Once the session has ended, requests still in
+ * flight fail (a 401, or a module reading the user that is gone): none of that may replace the
+ * message that says why the session ended. */
+function showSessionError(message) {
+  if (session) showError(message);
+}
+
 function clearError() {
   errorBox.textContent = "";
 }
@@ -114,7 +121,14 @@ async function call(method, path, options = {}) {
   throw new ApiError(401, ENDED);
 }
 
-const ctx = { call, user: () => session?.user ?? null, showError, clearError, announce };
+// Modules' messages belong to the session: after it ends they neither show nor clear anything.
+const ctx = {
+  call,
+  user: () => session?.user ?? null,
+  showError: showSessionError,
+  clearError: () => session && clearError(),
+  announce,
+};
 const details = createDetails({ ...ctx, token: () => session?.token ?? null, onImported: () => refreshAll() });
 const views = createViews(ctx, {
   onSelect: (view) => {
@@ -125,10 +139,10 @@ const views = createViews(ctx, {
 const tasks = createTasks(ctx, {
   view: () => views.current(),
   onChange: () => views.refreshCounts(),
-  onDetails: (task) => details.openTask(task).catch((error) => showError(error.message)),
+  onDetails: (task) => details.openTask(task).catch((error) => showSessionError(error.message)),
 });
 const notifications = createNotifications(ctx, {
-  onOpenTask: (taskId) => details.openTaskById(taskId).catch((error) => showError(error.message)),
+  onOpenTask: (taskId) => details.openTaskById(taskId).catch((error) => showSessionError(error.message)),
 });
 const chat = createChat(ctx, { onReply: () => refreshAll() });
 installShortcuts({ ...tasks, enabled: () => session !== null });
@@ -306,7 +320,7 @@ for (const id of ["logout-all-button", "bell-logout-all"]) {
 }
 
 for (const id of ["activity-button", "bell-activity"]) {
-  byId(id).addEventListener("click", () => details.openAccount().catch((error) => showError(error.message)));
+  byId(id).addEventListener("click", () => details.openAccount().catch((error) => showSessionError(error.message)));
 }
 
 /** On a phone the assistant is a panel over the list, opened from the top bar. */
