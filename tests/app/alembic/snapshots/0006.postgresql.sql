@@ -1,0 +1,6 @@
+-- upgrade
+ALTER TABLE outbox ADD COLUMN traceparent VARCHAR(100);
+
+-- downgrade
+ALTER TABLE outbox DROP COLUMN traceparent;
+

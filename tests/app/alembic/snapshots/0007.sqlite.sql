@@ -1,0 +1,4 @@
+-- upgrade
+-- needs a live database (a SQLite batch rebuild reflects the table)
+-- downgrade
+-- needs a live database (a SQLite batch rebuild reflects the table)
