@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.core.db import UTCDateTime
+from app.alembic.columns import timestamp
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -20,14 +20,13 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("correlation_id", sa.String(length=100), nullable=True),
-        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
-        sa.Column("published_at", UTCDateTime(timezone=True), nullable=True),
+        timestamp("created_at"),
+        timestamp("published_at", nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("event_id"),
     )
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.create_index("ix_outbox_pending", ["published_at", "id"], unique=False)
+    op.create_index("ix_outbox_pending", "outbox", ["published_at", "id"], unique=False)
 
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
@@ -39,7 +38,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_tasks_search")
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.drop_index("ix_outbox_pending")
-
+    op.drop_index("ix_outbox_pending", table_name="outbox")
     op.drop_table("outbox")

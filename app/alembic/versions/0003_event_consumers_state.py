@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.core.db import UTCDateTime
+from app.alembic.columns import create_event_record_table, serial_id, timestamp
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -14,78 +14,60 @@ down_revision: str | None = "0002"
 def upgrade() -> None:
     op.create_table(
         "dead_letters",
-        sa.Column("id", sa.Integer(), nullable=False),
+        serial_id(),
         sa.Column("topic", sa.String(length=100), nullable=False),
         sa.Column("consumer", sa.String(length=50), nullable=False),
         sa.Column("key", sa.String(length=100), nullable=True),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("error", sa.Text(), nullable=False),
-        sa.Column("failed_at", UTCDateTime(timezone=True), nullable=False),
-        sa.Column("replayed_at", UTCDateTime(timezone=True), nullable=True),
+        timestamp("failed_at"),
+        timestamp("replayed_at", nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("dead_letters", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_dead_letters_topic"), ["topic"], unique=False)
+    op.create_index(op.f("ix_dead_letters_topic"), "dead_letters", ["topic"], unique=False)
 
     op.create_table(
         "processed_events",
         sa.Column("consumer", sa.String(length=50), nullable=False),
         sa.Column("event_id", sa.String(length=36), nullable=False),
-        sa.Column("processed_at", UTCDateTime(timezone=True), nullable=False),
+        timestamp("processed_at"),
         sa.PrimaryKeyConstraint("consumer", "event_id"),
     )
-    op.create_table(
+    create_event_record_table(
         "activity",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("event_id", sa.String(length=36), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("task_id", sa.Integer(), nullable=False),
         sa.Column("topic", sa.String(length=100), nullable=False),
         sa.Column("event_type", sa.String(length=50), nullable=False),
         sa.Column("changes", sa.Text(), nullable=False),
-        sa.Column("occurred_at", UTCDateTime(timezone=True), nullable=False),
-        sa.Column("recorded_at", UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("event_id"),
+        timestamp("occurred_at"),
+        timestamp("recorded_at"),
     )
-    with op.batch_alter_table("activity", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_activity_user_occurred", ["user_id", "occurred_at", "id"], unique=False
-        )
+    op.create_index(
+        "ix_activity_user_occurred", "activity", ["user_id", "occurred_at", "id"], unique=False
+    )
 
-    op.create_table(
+    create_event_record_table(
         "notifications",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("event_id", sa.String(length=36), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("task_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=500), nullable=False),
         sa.Column("message", sa.String(length=1000), nullable=False),
-        sa.Column("due_at", UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
-        sa.Column("read_at", UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("event_id"),
+        timestamp("due_at", nullable=True),
+        timestamp("created_at"),
+        timestamp("read_at", nullable=True),
     )
-    with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_notifications_user_created", ["user_id", "created_at", "id"], unique=False
-        )
+    op.create_index(
+        "ix_notifications_user_created",
+        "notifications",
+        ["user_id", "created_at", "id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.drop_index("ix_notifications_user_created")
-
+    op.drop_index("ix_notifications_user_created", table_name="notifications")
     op.drop_table("notifications")
-    with op.batch_alter_table("activity", schema=None) as batch_op:
-        batch_op.drop_index("ix_activity_user_occurred")
 
+    op.drop_index("ix_activity_user_occurred", table_name="activity")
     op.drop_table("activity")
     op.drop_table("processed_events")
-    with op.batch_alter_table("dead_letters", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_dead_letters_topic"))
 
+    op.drop_index(op.f("ix_dead_letters_topic"), table_name="dead_letters")
     op.drop_table("dead_letters")

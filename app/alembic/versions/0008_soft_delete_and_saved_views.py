@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.core.db import UTCDateTime
+from app.alembic.columns import owned_by_user, serial_id, timestamp, user_id
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -17,17 +17,17 @@ down_revision: str | None = "0007"
 
 def upgrade() -> None:
     # A nullable column without a default: no table rewrite on PostgreSQL or SQLite.
-    op.add_column("tasks", sa.Column("deleted_at", UTCDateTime(timezone=True), nullable=True))
+    op.add_column("tasks", timestamp("deleted_at", nullable=True))
     op.create_table(
         "saved_views",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
+        serial_id(),
+        user_id(),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("name_key", sa.String(length=100), nullable=False),
         sa.Column("filters", sa.JSON(), nullable=False),
-        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        timestamp("created_at"),
+        timestamp("updated_at"),
+        owned_by_user(),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("user_id", "name_key", name="uq_saved_views_user_name_key"),
     )

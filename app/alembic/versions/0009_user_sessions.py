@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.core.db import UTCDateTime
+from app.alembic.columns import owned_by_user, timestamp, user_id
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -27,17 +27,16 @@ def upgrade() -> None:
     op.create_table(
         "user_session",
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
+        user_id(),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        timestamp("created_at"),
+        timestamp("last_used_at"),
+        timestamp("expires_at"),
+        timestamp("revoked_at", nullable=True),
+        owned_by_user(),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("user_session", schema=None) as batch_op:
-        batch_op.create_index("ix_user_session_user_id", ["user_id"], unique=False)
+    op.create_index("ix_user_session_user_id", "user_session", ["user_id"], unique=False)
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("token_epoch", sa.Integer(), nullable=False, server_default="0")
@@ -47,6 +46,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("token_epoch")
-    with op.batch_alter_table("user_session", schema=None) as batch_op:
-        batch_op.drop_index("ix_user_session_user_id")
+    op.drop_index("ix_user_session_user_id", table_name="user_session")
     op.drop_table("user_session")
