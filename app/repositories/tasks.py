@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     TextClause,
     and_,
@@ -17,7 +18,7 @@ from sqlalchemy import (
     or_,
     text,
 )
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
@@ -144,7 +145,7 @@ def _order_by(query: TaskQuery, *, postgres: bool) -> list[Any]:
 
 
 # Totals up to this many matches are exact; past it PostgreSQL reports the planner's estimate
-# (docs/adr/0003): an exact count(*) walks every match and dominated large listings.
+# (docs/adr/0003): an exact count(*) walked every match and dominated large listings.
 EXACT_TOTAL_UP_TO = 1000
 
 
@@ -154,18 +155,53 @@ class Total:
     exact: bool
 
 
-def _total(
-    session: Session, where: list[Any], query: TaskQuery, page_size: int, *, postgres: bool
-) -> Total:
-    if page_size < query.limit and (page_size or not query.offset):
-        return Total(value=query.offset + page_size, exact=True)  # this page ends the results
+def _tag_names(*, postgres: bool) -> Any:
+    """The task's tag names as a column of the page query, so the page is one statement."""
+    if postgres:
+        names: Any = func.array_agg(aggregate_order_by(col(Tag.name), col(Tag.name_key)))
+    else:
+        # SQLite 3.40 has no ORDER BY inside an aggregate: _names sorts (name_key = lower(name)).
+        names = func.json_group_array(col(Tag.name), type_=JSON)
+    return (
+        select(names)
+        .select_from(TaskTag)
+        .join(Tag, col(Tag.id) == TaskTag.tag_id)
+        .where(col(TaskTag.task_id) == col(Task.id))
+        .scalar_subquery()
+        .label("tags")
+    )
+
+
+def _names(value: list[str] | None, *, postgres: bool) -> list[str]:
+    if not value:
+        return []  # PostgreSQL's array_agg of no rows is NULL
+    return value if postgres else sorted(value, key=str.lower)
+
+
+def _count(where: list[Any], *, postgres: bool) -> Select[Any]:
+    """Counts the matches, at most EXACT_TOTAL_UP_TO + 1 on PostgreSQL (SQLite counts all)."""
     matches: Select[Any] = select(literal_column("1")).select_from(Task).where(*where)
     if postgres:
         matches = matches.limit(EXACT_TOTAL_UP_TO + 1)
-    count: Select[Any] = select(func.count()).select_from(matches.subquery())
-    total = int(session.execute(count).scalar_one())
-    if total <= EXACT_TOTAL_UP_TO or not postgres:
-        return Total(value=total, exact=True)
+    return select(func.count()).select_from(matches.subquery())
+
+
+def _total(
+    session: Session,
+    where: list[Any],
+    query: TaskQuery,
+    page_size: int,
+    counted: int | None,
+    *,
+    postgres: bool,
+) -> Total:
+    """`counted` is the page query's own count, None when the page is empty."""
+    if page_size < query.limit and (page_size or not query.offset):
+        return Total(value=query.offset + page_size, exact=True)  # this page ends the results
+    if counted is None:  # a page past the end: no row carried the count
+        counted = int(session.execute(_count(where, postgres=postgres)).scalar_one())
+    if counted <= EXACT_TOTAL_UP_TO or not postgres:
+        return Total(value=counted, exact=True)
     return Total(value=max(EXACT_TOTAL_UP_TO + 1, _planned_rows(session, where)), exact=False)
 
 
@@ -188,9 +224,11 @@ def list_tasks(
     now: datetime,
     due_after: datetime | None = None,
     due_before: datetime | None = None,
-) -> tuple[list[RowMapping], Total]:
-    """A page of the user's tasks as plain rows (Core: no identity map or instances for
-    rows that are only read and serialised), then the total."""
+) -> tuple[list[dict[str, Any]], Total]:
+    """A page of the user's tasks as plain dicts, their tag names included, then the total.
+
+    One statement: Core (no identity map or instances for rows that are only read and
+    serialised), the tag names and the bounded count as subqueries of the page query."""
     postgres = session.get_bind().dialect.name == "postgresql"
     where = _filters(
         query,
@@ -200,15 +238,26 @@ def list_tasks(
         due_before=due_before,
         postgres=postgres,
     )
+    total = _count(where, postgres=postgres).scalar_subquery().label("total")
+    columns = (*_COLUMNS, _tag_names(postgres=postgres), total)
     stmt = (
-        select(*_COLUMNS)
+        select(*columns)
         .where(*where)
         .order_by(*_order_by(query, postgres=postgres))
         .offset(query.offset)
         .limit(query.limit)
     )
-    rows = list(session.execute(stmt).mappings().all())
-    return rows, _total(session, where, query, len(rows), postgres=postgres)
+    result = session.execute(stmt)
+    keys = list(result.keys())
+    rows: list[dict[str, Any]] = []
+    counted: int | None = None
+    for values in result.tuples():
+        row = dict(zip(keys, values, strict=True))
+        # An uncorrelated subquery: PostgreSQL and SQLite compute it once per statement.
+        counted = int(row.pop("total"))
+        row["tags"] = _names(row["tags"], postgres=postgres)
+        rows.append(row)
+    return rows, _total(session, where, query, len(rows), counted, postgres=postgres)
 
 
 def get_next_occurrence(*, session: Session, previous_id: int) -> Task | None:

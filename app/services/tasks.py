@@ -31,6 +31,8 @@ from app.services.errors import Conflict, InvalidInput, NotFound
 
 _EVENT_FIELDS = tuple(sorted(TASK_FIELDS))
 _json = TypeAdapter(Any)
+# One validation (and one serialisation, in the route) for a whole page of tasks.
+TASK_LIST = TypeAdapter(list[TaskPublic])
 # A deleted task can be restored this long; later it is purged (docs/adr/0503).
 RESTORE_WINDOW = timedelta(days=30)
 
@@ -333,9 +335,9 @@ def list_tasks(*, session: Session, user: User, query: TaskQuery) -> TaskPage:
         due_after=_due_utc(user, query.due_after, "due_after"),
         due_before=_due_utc(user, query.due_before, "due_before"),
     )
-    names = tags_crud.tag_names_for_tasks(session=session, task_ids=[row["id"] for row in rows])
-    tasks = [TaskPublic.model_validate({**row, "tags": names[row["id"]]}) for row in rows]
-    return TaskPage(tasks=tasks, total=total.value, total_exact=total.exact)
+    return TaskPage(
+        tasks=TASK_LIST.validate_python(rows), total=total.value, total_exact=total.exact
+    )
 
 
 def _completed_occurrence(task: Task | None) -> Task | None:
