@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
 from pydantic import ConfigDict, field_validator
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import JSON
-from sqlmodel import Column, Field, SQLModel, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
 
 from app.core.db import now_field
 from app.models.bounds import NonBlankText
+from app.models.named_row import NamedRow, unique_name_per_user
 from app.models.task_query import TaskFilter
 
 VIEW_NAME_MAX = 100
@@ -28,11 +28,6 @@ FILTERS_DOC = (
 _BOOLEANS = tuple(
     name for name, field in TaskFilter.model_fields.items() if field.annotation == (bool | None)
 )
-
-
-def name_key(name: str) -> str:
-    """What makes two names the same name: case is ignored."""
-    return name.lower()
 
 
 def _clean_name(value: str | None) -> str | None:
@@ -86,12 +81,10 @@ class SavedViewUpdate(_ViewFields):
         return value
 
 
-class SavedView(SQLModel, table=True):
+class SavedView(NamedRow, table=True):
     __tablename__ = "saved_views"
-    __table_args__ = (UniqueConstraint("user_id", "name_key", name="uq_saved_views_user_name_key"),)
+    __table_args__ = (unique_name_per_user("saved_views"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     name: str = Field(max_length=VIEW_NAME_MAX)
     name_key: str = Field(max_length=VIEW_NAME_MAX)
     # A TaskFilter's non-default fields; read back through TaskFilter, so it stays valid.

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, ConfigDict, StringConstraints
-from sqlmodel import Field, SQLModel, UniqueConstraint
+from sqlmodel import Field, SQLModel
 
 from app.core.db import now_field
 from app.models.bounds import TAG_NAME_PATTERN
+from app.models.named_row import NamedRow, unique_name_per_user
 
 TAG_NAME_MAX = 50
 
@@ -40,13 +40,10 @@ class TagUpdate(TagCreate):
     pass
 
 
-class Tag(TagBase, table=True):
+class Tag(TagBase, NamedRow, table=True):
     __tablename__ = "tags"
-    __table_args__ = (UniqueConstraint("user_id", "name_key", name="uq_tags_user_name_key"),)
+    __table_args__ = (unique_name_per_user("tags"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
-    # Lower-cased name: makes uniqueness case-insensitive on every database.
     name_key: str = Field(max_length=TAG_NAME_MAX)
     created_at: datetime = now_field()
 

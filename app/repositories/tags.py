@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
 
+from app.models.named_row import name_key
 from app.models.tag import Tag, TaskTag
 from app.models.task import Task
 
@@ -44,7 +45,7 @@ def get_tag(*, session: Session, user_id: uuid.UUID, tag_id: int) -> Tag | None:
 
 
 def find_tags(*, session: Session, user_id: uuid.UUID, names: Iterable[str]) -> dict[str, Tag]:
-    keys = {name.lower() for name in names}
+    keys = {name_key(name) for name in names}
     if not keys:
         return {}
     stmt = select(Tag).where(Tag.user_id == user_id, col(Tag.name_key).in_(keys))
@@ -55,9 +56,9 @@ def get_or_create_tags(*, session: Session, user_id: uuid.UUID, names: Sequence[
     existing = find_tags(session=session, user_id=user_id, names=names)
     tags: list[Tag] = []
     for name in names:
-        tag = existing.get(name.lower())
+        tag = existing.get(name_key(name))
         if tag is None:
-            tag = Tag(user_id=user_id, name=name, name_key=name.lower())
+            tag = Tag(user_id=user_id, name=name, name_key=name_key(name))
             session.add(tag)
             existing[tag.name_key] = tag
         tags.append(tag)

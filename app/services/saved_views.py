@@ -8,13 +8,13 @@ import json
 from sqlmodel import Session
 
 from app.core.db import utcnow
+from app.models.named_row import name_key
 from app.models.saved_view import (
     VIEWS_PER_USER_MAX,
     SavedView,
     SavedViewCreate,
     SavedViewPublic,
     SavedViewUpdate,
-    name_key,
     stored_filters,
 )
 from app.models.task_query import TaskFilter
@@ -75,7 +75,7 @@ def update_view(
     view = _require(session, user, view_id)
     if data.name is not None:
         _check_name_free(session, user, data.name, view.id)
-        view.name, view.name_key = data.name, name_key(data.name)
+        view.rename(data.name)
     if data.filters is not None:
         view.filters = json.loads(stored_filters(data.filters))
     view.updated_at = utcnow()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from app.models.named_row import name_key
 from app.models.tag import Tag, TagCreate, TagPublic, TagUpdate
 from app.models.user import User
 from app.repositories import tags as tags_crud
@@ -28,7 +29,7 @@ def list_tags(*, session: Session, user: User) -> list[TagPublic]:
 def create_tag(*, session: Session, user: User, data: TagCreate) -> TagPublic:
     if tags_crud.find_tags(session=session, user_id=user.id, names=[data.name]):
         raise _duplicate(data.name)
-    tag = Tag(user_id=user.id, name=data.name, name_key=data.name.lower())
+    tag = Tag(user_id=user.id, name=data.name, name_key=name_key(data.name))
     save_unique(session, tag, conflict=_duplicate(data.name))
     return _public(tag, 0)
 
@@ -45,7 +46,7 @@ def rename_tag(*, session: Session, user: User, tag_id: int, data: TagUpdate) ->
     clash = tags_crud.find_tags(session=session, user_id=user.id, names=[data.name])
     if clash and next(iter(clash.values())).id != tag.id:
         raise _duplicate(data.name)
-    tag.name, tag.name_key = data.name, data.name.lower()
+    tag.rename(data.name)
     session.add(tag)
     session.commit()
     session.refresh(tag)
