@@ -17,7 +17,6 @@ from fastapi.concurrency import run_in_threadpool
 from app.api.deps import CurrentUser, HubDep, SessionDep, SettingsDep
 from app.api.responses import AUTHENTICATED, THROTTLED, Responses, body_route, conflict
 from app.api.throttle import throttle_auth
-from app.core.config import Settings
 from app.core.db import utcnow
 from app.models.user import Token, UserCreate, UserLogin, UserPublic
 from app.services import auth, sessions
@@ -49,32 +48,35 @@ SESSION_ENDED: Responses = {
 }
 
 
-def _secure(request: Request, settings: Settings) -> bool:
-    # Secure whenever the page is served over https; outside local development always (TLS
-    # ends at the ingress there, so the API itself may see plain http).
-    return request.url.scheme == "https" or settings.environment != "local"
+class SessionCookie:
+    """The refresh cookie on this request's answer: set from a grant, or cleared."""
+
+    def __init__(self, request: Request, response: Response, settings: SettingsDep) -> None:
+        self._response = response
+        # Secure whenever the page is served over https; outside local development always (TLS
+        # ends at the ingress there, so the API itself may see plain http).
+        self._secure = request.url.scheme == "https" or settings.environment != "local"
+
+    def issue(self, grant: Grant) -> Token:
+        """Sets the cookie to the grant's refresh token; the access token is the answer."""
+        self._response.set_cookie(
+            REFRESH_COOKIE,
+            grant.refresh_token,
+            max_age=max(0, round((grant.refresh_expires_at - utcnow()).total_seconds())),
+            path=REFRESH_PATH,
+            secure=self._secure,
+            httponly=True,
+            samesite="strict",
+        )
+        return grant.token
+
+    def clear(self) -> None:
+        self._response.delete_cookie(
+            REFRESH_COOKIE, path=REFRESH_PATH, secure=self._secure, httponly=True, samesite="strict"
+        )
 
 
-def _set_cookie(response: Response, request: Request, settings: Settings, grant: Grant) -> None:
-    response.set_cookie(
-        REFRESH_COOKIE,
-        grant.refresh_token,
-        max_age=max(0, round((grant.refresh_expires_at - utcnow()).total_seconds())),
-        path=REFRESH_PATH,
-        secure=_secure(request, settings),
-        httponly=True,
-        samesite="strict",
-    )
-
-
-def _clear_cookie(response: Response, request: Request, settings: Settings) -> None:
-    response.delete_cookie(
-        REFRESH_COOKIE,
-        path=REFRESH_PATH,
-        secure=_secure(request, settings),
-        httponly=True,
-        samesite="strict",
-    )
+SessionCookieDep = Annotated[SessionCookie, Depends()]
 
 
 @router.post(
@@ -85,17 +87,10 @@ def _clear_cookie(response: Response, request: Request, settings: Settings) -> N
     responses=body_route(conflict("An account with this email exists"), THROTTLED),
 )
 def signup(
-    *,
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    settings: SettingsDep,
-    body: UserCreate,
+    *, session: SessionDep, settings: SettingsDep, cookie: SessionCookieDep, body: UserCreate
 ) -> Token:
     """Creates an account; returns an access token and sets the refresh cookie."""
-    grant = auth.signup(session=session, settings=settings, data=body)
-    _set_cookie(response, request, settings, grant)
-    return grant.token
+    return cookie.issue(auth.signup(session=session, settings=settings, data=body))
 
 
 @router.post(
@@ -108,70 +103,52 @@ def signup(
     ),
 )
 def login(
-    *,
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    settings: SettingsDep,
-    body: UserLogin,
+    *, session: SessionDep, settings: SettingsDep, cookie: SessionCookieDep, body: UserLogin
 ) -> Token:
     """Returns an access token and sets the refresh cookie (a new session)."""
-    grant = auth.login(session=session, settings=settings, data=body)
-    _set_cookie(response, request, settings, grant)
-    return grant.token
+    return cookie.issue(auth.login(session=session, settings=settings, data=body))
 
 
 @router.post("/refresh", response_model=Token, responses=SESSION_ENDED)
 def refresh(
     *,
-    request: Request,
-    response: Response,
     session: SessionDep,
     settings: SettingsDep,
+    cookie: SessionCookieDep,
     refresh_token: RefreshCookie = None,
     _csrf: CsrfHeader,
 ) -> Token:
     """A new access token for the session cookie, which is replaced by the next one.
 
     A replaced refresh token presented again ends its session (it has two holders)."""
-    grant = sessions.refresh(session=session, settings=settings, presented=refresh_token)
-    _set_cookie(response, request, settings, grant)
-    return grant.token
+    return cookie.issue(
+        sessions.refresh(session=session, settings=settings, presented=refresh_token)
+    )
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 def logout(
     *,
-    request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    cookie: SessionCookieDep,
     refresh_token: RefreshCookie = None,
     _csrf: CsrfHeader,
-) -> Response:
+) -> None:
     """Ends this browser's session and clears its cookie (no cookie: nothing to end)."""
     sessions.end(session=session, presented=refresh_token)
-    response = Response(status_code=status.HTTP_204_NO_CONTENT)
-    _clear_cookie(response, request, settings)
-    return response
+    cookie.clear()
 
 
 @router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT, responses=AUTHENTICATED)
 async def logout_all(
-    *,
-    request: Request,
-    user: CurrentUser,
-    session: SessionDep,
-    settings: SettingsDep,
-    hub: HubDep,
-) -> Response:
+    *, user: CurrentUser, session: SessionDep, cookie: SessionCookieDep, hub: HubDep
+) -> None:
     """Ends every session of the user and refuses every access token issued so far,
     this request's included; other browsers find out on their next call. The user's live
     sockets on this replica are closed too, so none keeps receiving changes."""
     await run_in_threadpool(sessions.end_all, session=session, user=user)
     await hub.close_user(user.id, code=status.WS_1008_POLICY_VIOLATION, reason="logged out")
-    response = Response(status_code=status.HTTP_204_NO_CONTENT)
-    _clear_cookie(response, request, settings)
-    return response
+    cookie.clear()
 
 
 @router.get("/me", response_model=UserPublic, responses=AUTHENTICATED)
