@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    Table,
     TextClause,
     and_,
     delete,
@@ -49,8 +50,14 @@ def get_task(
     return task if task is not None and task.deleted_at is None else None
 
 
+# The listing reads the tables through Core: its statement takes no ORM compile step and
+# its rows no ORM loading (both showed in the listing's profile, docs/adr/0003).
+_TASKS: Table = Task.__table__  # type: ignore[attr-defined]
+_TAGS: Table = Tag.__table__  # type: ignore[attr-defined]
+_TASK_TAGS: Table = TaskTag.__table__  # type: ignore[attr-defined]
+_TAGGED = _TASK_TAGS.join(_TAGS, _TAGS.c.id == _TASK_TAGS.c.tag_id)
 # The mapped columns (the stored search vector is not mapped); the id is generated.
-_COLUMNS = tuple(Task.__table__.columns)  # type: ignore[attr-defined]
+_COLUMNS = tuple(_TASKS.columns)
 _INSERT_COLUMNS = tuple(c.name for c in _COLUMNS if c.name != "id")
 
 
@@ -65,15 +72,15 @@ def insert_task(*, session: Session, task: Task) -> int:
 def _tag_filter(user_id: uuid.UUID, names: list[str], mode: str) -> ColumnElement[bool]:
     keys = sorted({name.strip().lstrip("#").lower() for name in names})
     tagged = (
-        select(TaskTag.task_id)
-        .join(Tag, col(Tag.id) == TaskTag.tag_id)
-        .where(Tag.user_id == user_id, col(Tag.name_key).in_(keys))
+        select(_TASK_TAGS.c.task_id)
+        .select_from(_TAGGED)
+        .where(_TAGS.c.user_id == user_id, _TAGS.c.name_key.in_(keys))
     )
     if mode == "all":
-        tagged = tagged.group_by(col(TaskTag.task_id)).having(
-            func.count(func.distinct(TaskTag.tag_id)) == len(keys)
+        tagged = tagged.group_by(_TASK_TAGS.c.task_id).having(
+            func.count(func.distinct(_TASK_TAGS.c.tag_id)) == len(keys)
         )
-    return col(Task.id).in_(tagged)
+    return _TASKS.c.id.in_(tagged)
 
 
 def _search_filter(q: str, *, postgres: bool) -> ColumnElement[bool] | TextClause:
@@ -85,8 +92,8 @@ def _search_filter(q: str, *, postgres: bool) -> ColumnElement[bool] | TextClaus
     return and_(
         *(
             or_(
-                col(Task.title).icontains(t, autoescape=True),
-                col(Task.description).icontains(t, autoescape=True),
+                _TASKS.c.title.icontains(t, autoescape=True),
+                _TASKS.c.description.icontains(t, autoescape=True),
             )
             for t in terms
         )
@@ -102,17 +109,18 @@ def _filters(
     due_before: datetime | None,
     postgres: bool,
 ) -> list[ColumnElement[bool] | TextClause]:
-    due = col(Task.due_at)
+    task = _TASKS.c
+    due = task.due_at
     clauses: list[ColumnElement[bool] | TextClause] = [
-        col(Task.user_id) == user_id,
-        col(Task.deleted_at).is_(None),
+        task.user_id == user_id,
+        task.deleted_at.is_(None),
     ]
     if query.q:
         clauses.append(_search_filter(query.q, postgres=postgres))
     if query.priority:
-        clauses.append(col(Task.priority).in_(query.priority))
+        clauses.append(task.priority.in_(query.priority))
     if query.status != "all":
-        clauses.append(col(Task.completed).is_(query.status == "completed"))
+        clauses.append(task.completed.is_(query.status == "completed"))
     if query.tag:
         clauses.append(_tag_filter(user_id, query.tag, query.tag_mode))
     if due_after is not None:
@@ -122,7 +130,7 @@ def _filters(
     if query.has_due is not None:
         clauses.append(due.is_not(None) if query.has_due else due.is_(None))
     if query.overdue is not None:
-        overdue = and_(due.is_not(None), due < now, col(Task.completed).is_(False))
+        overdue = and_(due.is_not(None), due < now, task.completed.is_(False))
         clauses.append(overdue if query.overdue else not_(overdue))
     return clauses
 
@@ -134,13 +142,13 @@ def _order_by(query: TaskQuery, *, postgres: bool) -> list[Any]:
         order.append(rank.bindparams(q=query.q))
     keys = query.sort_keys
     for key in keys:
-        column = col(getattr(Task, key.field))
+        column = _TASKS.c[key.field]
         if key.field == "due_at":
             # Tasks without a due date sort last in both directions.
             order.append(column.is_(None))
         order.append(column.desc() if key.descending else column.asc())
     # The id breaks ties, so equal keys keep a stable order across pages.
-    order.append(col(Task.id).desc() if keys[0].descending else col(Task.id).asc())
+    order.append(_TASKS.c.id.desc() if keys[0].descending else _TASKS.c.id.asc())
     return order
 
 
@@ -158,15 +166,14 @@ class Total:
 def _tag_names(*, postgres: bool) -> Any:
     """The task's tag names as a column of the page query, so the page is one statement."""
     if postgres:
-        names: Any = func.array_agg(aggregate_order_by(col(Tag.name), col(Tag.name_key)))
+        names: Any = func.array_agg(aggregate_order_by(_TAGS.c.name, _TAGS.c.name_key))
     else:
         # SQLite 3.40 has no ORDER BY inside an aggregate: _names sorts (name_key = lower(name)).
-        names = func.json_group_array(col(Tag.name), type_=JSON)
+        names = func.json_group_array(_TAGS.c.name, type_=JSON)
     return (
         select(names)
-        .select_from(TaskTag)
-        .join(Tag, col(Tag.id) == TaskTag.tag_id)
-        .where(col(TaskTag.task_id) == col(Task.id))
+        .select_from(_TAGGED)
+        .where(_TASK_TAGS.c.task_id == _TASKS.c.id)
         .scalar_subquery()
         .label("tags")
     )
@@ -180,7 +187,7 @@ def _names(value: list[str] | None, *, postgres: bool) -> list[str]:
 
 def _count(where: list[Any], *, postgres: bool) -> Select[Any]:
     """Counts the matches, at most EXACT_TOTAL_UP_TO + 1 on PostgreSQL (SQLite counts all)."""
-    matches: Select[Any] = select(literal_column("1")).select_from(Task).where(*where)
+    matches: Select[Any] = select(literal_column("1")).select_from(_TASKS).where(*where)
     if postgres:
         matches = matches.limit(EXACT_TOTAL_UP_TO + 1)
     return select(func.count()).select_from(matches.subquery())
@@ -199,14 +206,14 @@ def _total(
     if page_size < query.limit and (page_size or not query.offset):
         return Total(value=query.offset + page_size, exact=True)  # this page ends the results
     if counted is None:  # a page past the end: no row carried the count
-        counted = int(session.execute(_count(where, postgres=postgres)).scalar_one())
+        counted = session.connection().execute(_count(where, postgres=postgres)).scalar_one()
     if counted <= EXACT_TOTAL_UP_TO or not postgres:
         return Total(value=counted, exact=True)
     return Total(value=max(EXACT_TOTAL_UP_TO + 1, _planned_rows(session, where)), exact=False)
 
 
 def _planned_rows(session: Session, where: list[Any]) -> int:
-    stmt: Select[Any] = select(literal_column("1")).select_from(Task).where(*where)
+    stmt: Select[Any] = select(literal_column("1")).select_from(_TASKS).where(*where)
     compiled = stmt.compile(
         dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -247,7 +254,7 @@ def list_tasks(
         .offset(query.offset)
         .limit(query.limit)
     )
-    result = session.execute(stmt)
+    result = session.connection().execute(stmt)
     keys = list(result.keys())
     rows: list[dict[str, Any]] = []
     counted: int | None = None
