@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import singledispatchmethod
 from typing import Any
 
 from app.chat.agents.base import AgentRequest, ToolRunner
@@ -53,6 +54,7 @@ FOREIGN = (
     "Sorry, I only understand English for now, so I haven't changed anything. "
     "Could you say it in English? For example: 'add dentist tomorrow at 10am'."
 )
+_FIXED_REPLIES = {Foreign: FOREIGN, Help: HELP, NotUnderstood: NOT_UNDERSTOOD}
 _LOOKUP_STATUS = {"complete": "open", "reopen": "completed"}
 _VERB = {"complete": "complete", "reopen": "reopen", "delete": "delete", "update": "change"}
 _BULK_VERB = {"complete": "complete", "reopen": "reopen", "delete": "delete", "tag": "tag"}
@@ -80,38 +82,36 @@ class _Turn:
     def describe(self, task: dict[str, Any]) -> str:
         return describe(task, self.now)
 
+    @singledispatchmethod
     def run(self, intent: Intent) -> str:
-        if isinstance(intent, AddTask):
-            outcome = self.tools("add_task", intent.args)
-            if not outcome.ok:
-                return f"I couldn't add that task: {plain_error(outcome.result['error'])}."
-            return f"Added {self.describe(outcome.result)}."
-        if isinstance(intent, ListTasks):
-            return self.show(intent.args)
-        if isinstance(intent, ActOnTask):
-            return self.act(intent)
-        if isinstance(intent, TagCommand):
-            return self.tag(intent)
-        if isinstance(intent, Bulk):
-            return self.bulk(intent)
-        if isinstance(intent, Answer):
-            return self.answer(intent)
-        if isinstance(intent, Select):
-            return self.select(intent)
-        if isinstance(intent, Correction):
-            return self.correct(intent)
-        if isinstance(intent, Undo):
-            return undo(self.tools, self.state, intent.count, self.now)
-        if isinstance(intent, SmallTalk):
-            return intent.reply
-        if isinstance(intent, Foreign):
-            return FOREIGN
-        if isinstance(intent, Help):
-            return HELP
-        assert isinstance(intent, NotUnderstood)
-        return NOT_UNDERSTOOD
+        """Carries the intent out: each kind of intent registers its handler below (a test
+        checks every kind has one)."""
+        raise TypeError(f"no handler for {type(intent).__name__}")
+
+    @run.register
+    def add(self, command: AddTask) -> str:
+        outcome = self.tools("add_task", command.args)
+        if not outcome.ok:
+            return f"I couldn't add that task: {plain_error(outcome.result['error'])}."
+        return f"Added {self.describe(outcome.result)}."
+
+    @run.register
+    def undo_last(self, command: Undo) -> str:
+        return undo(self.tools, self.state, command.count, self.now)
+
+    @run.register
+    def small_talk(self, intent: SmallTalk) -> str:
+        return intent.reply
+
+    @run.register
+    def fixed_reply(self, intent: Foreign | Help | NotUnderstood) -> str:
+        return _FIXED_REPLIES[type(intent)]
 
     # --- listing
+    @run.register
+    def list_tasks(self, command: ListTasks) -> str:
+        return self.show(command.args)
+
     def show(self, args: dict[str, Any]) -> str:
         outcome = self.tools("list_tasks", args)
         if not outcome.ok:
@@ -187,6 +187,7 @@ class _Turn:
         )
 
     # --- acting on tasks
+    @run.register
     def act(self, command: ActOnTask) -> str:
         if command.ref.kind == "plural":
             return self.which(command, pointed(command.ref, self.state))
@@ -253,6 +254,7 @@ class _Turn:
         return value.replace(second=0, microsecond=0)
 
     # --- corrections, questions and answers
+    @run.register
     def correct(self, correction: Correction) -> str:
         last = self.state.last_change
         if last is None:
@@ -276,6 +278,7 @@ class _Turn:
         )
         return self.act(command)
 
+    @run.register
     def select(self, intent: Select) -> str:
         pending = self.state.pending
         assert pending is not None
@@ -322,6 +325,7 @@ class _Turn:
         ]
         return exact or (hits if len(hits) == 1 else [])
 
+    @run.register
     def answer(self, intent: Answer) -> str:
         pending = self.state.pending
         if pending is None:
@@ -334,6 +338,7 @@ class _Turn:
         return "\n".join(lines)
 
     # --- bulk
+    @run.register
     def bulk(self, command: Bulk) -> str:
         outcome = self.tools("list_tasks", command.query)
         if not outcome.ok:
@@ -371,6 +376,7 @@ class _Turn:
         )
 
     # --- tags
+    @run.register
     def tag(self, command: TagCommand) -> str:
         if command.action == "create":
             outcome = self.tools("create_tag", {"name": command.name})

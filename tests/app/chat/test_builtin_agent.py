@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import get_args
 
 import pytest
 
-from app.chat.parsing.commands import AddTask, ListTasks, NotUnderstood, parse
+from app.chat.agents import builtin
+from app.chat.agents.base import ToolRunner
+from app.chat.agents.conversation import Foreign, Intent, SmallTalk, State
+from app.chat.parsing.commands import AddTask, Help, ListTasks, NotUnderstood, parse
+from app.chat.tools import ToolContext
+from tests.app.chat.evaluation import SEED, load, seeded_session
 
 
 @pytest.mark.parametrize(
@@ -48,3 +54,26 @@ def test_parse_question_is_a_listing() -> None:
     command = parse("anything tagged #home?", datetime(2026, 3, 4, 10, tzinfo=UTC))
     assert isinstance(command, ListTasks)
     assert command.args == {"tag": ["home"], "status": "open"}
+
+
+def test_every_kind_of_intent_has_a_handler() -> None:
+    registry = vars(builtin._Turn)["run"].dispatcher.registry
+    assert [kind.__name__ for kind in get_args(Intent) if kind not in registry] == []
+
+
+@pytest.mark.parametrize(
+    ("intent", "reply"),
+    [
+        (Help(), builtin.HELP),
+        (Foreign(), builtin.FOREIGN),
+        (NotUnderstood(), builtin.NOT_UNDERSTOOD),
+        (SmallTalk(reply="You're welcome!"), "You're welcome!"),
+    ],
+)
+def test_replies_that_need_no_tool(intent: Intent, reply: str) -> None:
+    session, user = seeded_session(load(SEED), "UTC")
+    runner = ToolRunner(context=ToolContext(session=session, user=user))
+    turn = builtin._Turn(runner, State(), datetime(2026, 3, 4, tzinfo=UTC))
+    assert turn.run(intent) == reply
+    assert runner.calls == []
+    session.close()
