@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -84,12 +85,28 @@ def consume(
 ) -> None:
     """Run one consumer as its own service (Kafka or Dapr transport)."""
     from app.consumer_main import create_consumer_app
+
+    _serve_service(name, lambda settings: create_consumer_app(settings, name), port)
+
+
+@cli.command()
+def relay(
+    port: Annotated[int | None, typer.Option(help="Port for health and metrics")] = None,
+) -> None:
+    """Publish the outbox as its own service (PostgreSQL with Kafka or Dapr); run the API
+    with OUTBOX_RELAY=service beside it."""
+    from app.relay_main import SERVICE, create_relay_app
+
+    _serve_service(SERVICE, create_relay_app, port)
+
+
+def _serve_service(name: str, build: Callable[[Settings], FastAPI], port: int | None) -> None:
     from app.transports import select_transport
 
     settings = select_transport(Settings(service_name=name)).with_secrets()
     configure_logging(name, settings.log_level)
     try:
-        app = create_consumer_app(settings, name)
+        app = build(settings)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     uvicorn.run(

@@ -4,25 +4,22 @@ realtime, the WebSocket clients connect to. It only wires."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlmodel import Session
 
-from app.api.errors import install_error_handlers
-from app.api.middleware import RequestContextMiddleware
-from app.api.routes import health, ops, updates
+from app.api.routes import updates
+from app.api.service_app import service_app
 from app.consumers.registry import build_consumer
 from app.core.config import Settings
 from app.core.db import make_engine
+from app.core.jobs import running
 from app.core.periodic import periodic
-from app.core.tracing import configure_tracing, instrument
 from app.events.dead_letters import report_depth
 from app.realtime.hub import ConnectionHub
-from app.transports import select_transport
+from app.transports import release, select_transport
 
 
 def create_consumer_app(settings: Settings, name: str) -> FastAPI:
@@ -57,37 +54,25 @@ def create_consumer_app(settings: Settings, name: str) -> FastAPI:
         ]
         if name == "reminders":  # without Dapr nothing else schedules the check
             jobs += transport.reminder_jobs(engine)
-        tasks = [asyncio.create_task(job()) for job in jobs]
-
-        def live() -> bool:
-            # A finished background task is a dead loop: nothing would ever restart it.
-            return not any(t.done() for t in tasks) and (host.healthy is None or host.healthy())
-
-        app.state.liveness = live
         try:
-            yield
+            async with running(jobs) as jobs_live:
+                app.state.liveness = lambda: (
+                    jobs_live() and (host.healthy is None or host.healthy())
+                )
+                yield
         finally:
-            for task in tasks:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await publisher.stop()
-            if sidecar.close is not None:
-                await sidecar.close()
-            engine.dispose()
+            await release(engine=engine, sidecar=sidecar, publisher=publisher)
 
-    app = FastAPI(title=f"Taskflow {name} consumer", lifespan=lifespan)
-    app.state.settings = settings
-    app.state.engine = engine
+    app = service_app(
+        title=f"Taskflow {name} consumer",
+        service=name,
+        settings=settings,
+        engine=engine,
+        lifespan=lifespan,
+        readiness=sidecar.checks,
+    )
     app.state.hub = hub
     app.state.consumer = consumer
-    app.state.readiness = sidecar.checks
-    app.add_middleware(RequestContextMiddleware, service=name)
-    install_error_handlers(app)
-    configure_tracing(settings)
-    instrument(app, engine, settings)
-    app.include_router(health.router)
-    app.include_router(ops.metrics_router)
     if host.router is not None:
         app.include_router(host.router)
     if name == "realtime":

@@ -22,7 +22,7 @@ from app.core.db import make_engine
 from app.core.tracing import configure_tracing, instrument
 from app.realtime.hub import ConnectionHub
 from app.runtime import EventRuntime
-from app.transports import select_transport
+from app.transports import release, select_transport
 from app.web import mount_web
 
 
@@ -42,9 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
                 yield
         finally:
             await events.stop()
-            if sidecar.close is not None:
-                await sidecar.close()
-            engine.dispose()
+            await release(engine=engine, sidecar=sidecar)
 
     app = FastAPI(
         title="Taskflow",

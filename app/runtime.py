@@ -4,7 +4,6 @@ hourly purge of tasks deleted longer ago than they stay restorable."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from functools import partial
@@ -15,11 +14,12 @@ from sqlmodel import Session
 from app.consumers.base import Consumer
 from app.consumers.registry import CONSUMERS, build_consumer
 from app.core.config import Settings
+from app.core.jobs import Job, running
 from app.core.periodic import periodic
-from app.events.relay import OutboxRelay
+from app.events.relay import OutboxRelay, start_publisher
 from app.realtime.hub import ConnectionHub
 from app.services.tasks import RESTORE_WINDOW, purge_deleted_tasks
-from app.transports import Job, Transport
+from app.transports import Transport
 
 logger = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 3600.0
@@ -51,11 +51,16 @@ class EventRuntime:
                 host = transport.host(consumer)
                 jobs.extend(job for job in (host.run,) if job is not None)
                 self.consumers.append(consumer)
-        self.relay = OutboxRelay(
-            engine,
-            self.publisher,
-            batch_size=settings.outbox_batch_size,
-            poll_seconds=settings.outbox_poll_seconds,
+        # With OUTBOX_RELAY=service, `taskflow relay` publishes instead (app/relay_main.py).
+        self.relay = (
+            OutboxRelay(
+                engine,
+                self.publisher,
+                batch_size=settings.outbox_batch_size,
+                poll_seconds=settings.outbox_poll_seconds,
+            )
+            if settings.outbox_relay == "api" or transport.embeds_consumers
+            else None
         )
         # Without embedded consumers the reminders service runs the timer (if any).
         timers = transport.reminder_jobs(engine) if transport.embeds_consumers else []
@@ -66,23 +71,16 @@ class EventRuntime:
             # Not at start-up: a process that lives for seconds (a test, a CLI) never needs it.
             first_after=PURGE_FIRST_AFTER_SECONDS,
         )
-        self._jobs = [self.relay.run, *jobs, *timers, purge]
-        self._tasks: list[asyncio.Task[None]] = []
+        relay_jobs = [self.relay.run] if self.relay is not None else []
+        self._jobs = [*relay_jobs, *jobs, *timers, purge]
+        self._running = contextlib.AsyncExitStack()
 
     async def start(self) -> None:
-        try:
-            await self.publisher.start()
-        except Exception:
-            # The relay retries on its own; the API must come up while the broker is away.
-            logger.warning("publisher did not start; the relay will keep trying", exc_info=True)
-        self._tasks = [asyncio.create_task(job()) for job in self._jobs]
+        await start_publisher(self.publisher)
+        await self._running.enter_async_context(running(self._jobs))
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        await self._running.aclose()
         await self.publisher.stop()
-        self.relay.close()
+        if self.relay is not None:
+            self.relay.close()

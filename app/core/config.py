@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     # Events: the embedded bus by default; Kafka or a Dapr sidecar in a cluster.
     event_transport: Literal["inprocess", "kafka", "dapr"] = "inprocess"
     use_dapr: bool = False
+    # Where the outbox relay runs: inside each API process ("api"; the embedded transport
+    # always), or as its own `taskflow relay` service ("service"; PostgreSQL and a broker),
+    # out of the way of request threads. An advisory lock elects one publisher either way.
+    outbox_relay: Literal["api", "service"] = "api"
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
     outbox_batch_size: int = Field(default=200, ge=1)
     consumer_max_attempts: int = Field(default=3, ge=1)

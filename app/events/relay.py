@@ -9,6 +9,7 @@ import threading
 import time
 import weakref
 
+import psycopg
 from opentelemetry.trace import SpanKind
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -29,6 +30,11 @@ from app.repositories import outbox as rows
 logger = logging.getLogger(__name__)
 # One relay per database publishes; others wait on this PostgreSQL advisory lock.
 RELAY_LOCK_ID = 0x7A5F_0001
+# The channel the outbox's statement trigger NOTIFYs on commit (migration 0010).
+OUTBOX_CHANNEL = "outbox"
+LISTEN_RETRY_SECONDS = 2.0
+LEADER_RETRY_SECONDS = 5.0
+LISTENER_STOP_SECONDS = 2.0
 BACKLOG_REPORT_SECONDS = 5.0
 # A publish still pending after this long is reported as a stall (see _publish_reporting_stalls).
 STALL_REPORT_SECONDS = 5.0
@@ -56,6 +62,14 @@ def _to_message(row: OutboxMessage) -> Message:
         return Message(topic=row.topic, key=row.key, value=row.payload.encode(), headers=carried)
 
 
+async def start_publisher(publisher: Publisher) -> None:
+    try:
+        await publisher.start()
+    except Exception:
+        # The relay retries on its own; a process must come up while the broker is away.
+        logger.warning("publisher did not start; the relay will keep trying", exc_info=True)
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -79,12 +93,33 @@ class OutboxRelay:
         self._guard = threading.Lock()
         self._closed = False
         self._backlog_reported = 0.0
+        self._listener: asyncio.Task[None] | None = None
         _relays[engine] = self
 
     def notify(self) -> None:
         """Called after a commit that wrote events, from any thread."""
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def _listen(self) -> None:
+        """Wakes the relay on every commit that wrote outbox rows, in any process: the commit
+        hook above sees only this process's sessions. The poll stays as the fallback while
+        this connection is down."""
+        url = self._engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {OUTBOX_CHANNEL}")
+                    self._wake.set()  # rows committed while nobody listened
+                    async for _ in conn.notifies():
+                        self._wake.set()
+            except psycopg.Error as exc:
+                logger.warning(
+                    "outbox listener disconnected, reconnecting in %.0fs: %s",
+                    LISTEN_RETRY_SECONDS,
+                    type(exc).__name__,
+                )
+                await asyncio.sleep(LISTEN_RETRY_SECONDS)
 
     def _pending(self) -> list[OutboxMessage]:
         with Session(self._engine) as session:
@@ -185,6 +220,17 @@ class OutboxRelay:
 
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
+        try:
+            await self._rounds()
+        finally:
+            if self._listener is not None:
+                self._listener.cancel()
+                # Bounded: an async psycopg connection can lose a cancellation (psycopg#1371),
+                # and a shutdown must not hang on the listener.
+                await asyncio.wait({self._listener}, timeout=LISTENER_STOP_SECONDS)
+                self._listener = None
+
+    async def _rounds(self) -> None:
         while True:
             delay = self._poll_seconds
             # Cleared before the round, not after it: a commit during the round sets it again
@@ -194,6 +240,8 @@ class OutboxRelay:
                 # SQLite has one writer process: no election, and no thread hop to ask.
                 postgres = self._engine.dialect.name == "postgresql"
                 if not postgres or await asyncio.to_thread(self._is_leader):
+                    if postgres and self._listener is None:
+                        self._listener = asyncio.create_task(self._listen())
                     while await self.publish_pending() == self._batch_size:
                         pass
                     if self._report_due():  # checked here: no thread hop in most rounds
@@ -208,7 +256,10 @@ class OutboxRelay:
                         )
                     self._failures = 0
                 else:
-                    delay = 5.0
+                    # Not the leader: commits are the leader's to publish, so wake-ups would
+                    # only repeat the lock query; ask again on a timer.
+                    await asyncio.sleep(LEADER_RETRY_SECONDS)
+                    continue
             except TransientPublishError as exc:
                 self._failures += 1
                 delay = min(self._max_backoff, 0.1 * 2**self._failures)

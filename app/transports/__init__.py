@@ -8,9 +8,9 @@ reminder trigger; Kafka's and Dapr's clients are imported only when chosen.
 from __future__ import annotations
 
 from app.core.config import Settings
-from app.transports.base import ConsumerHost, Job, Sidecar, Transport
+from app.transports.base import ConsumerHost, Sidecar, Transport, release
 
-__all__ = ["ConsumerHost", "Job", "Sidecar", "Transport", "select_transport"]
+__all__ = ["ConsumerHost", "Sidecar", "Transport", "release", "select_transport"]
 
 
 def select_transport(settings: Settings) -> Transport:

@@ -3,9 +3,9 @@ app's database."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from fastapi import APIRouter
 from sqlalchemy.engine import Engine
@@ -15,10 +15,9 @@ from app.chat.conversations import ConversationStore, DatabaseConversationStore
 from app.consumers.base import Consumer
 from app.contracts import API_PORT
 from app.core.config import Settings
+from app.core.jobs import Job
 from app.events.dead_letters import BrokerAndDatabaseSink, DeadLetterSink
 from app.events.transport import Publisher
-
-Job = Callable[[], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,6 +36,16 @@ class Sidecar:
 
     checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
     close: Callable[[], Awaitable[None]] | None = None
+
+
+async def release(*, engine: Engine, sidecar: Sidecar, publisher: Publisher | None = None) -> None:
+    """What a process root lets go of last, in this order: its producer (flushing what it
+    holds), its sidecar's client, its database pool."""
+    if publisher is not None:
+        await publisher.stop()
+    if sidecar.close is not None:
+        await sidecar.close()
+    engine.dispose()
 
 
 class Transport(Protocol):

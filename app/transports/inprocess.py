@@ -12,11 +12,12 @@ from sqlmodel import Session
 
 from app.consumers.base import Consumer
 from app.core.config import Settings
+from app.core.jobs import Job
 from app.core.periodic import periodic
 from app.events.dead_letters import DatabaseDeadLetterSink, DeadLetterSink, report_depth
 from app.events.transport import Message, Publisher, TransientError, TransientPublishError
 from app.services.reminders import fire_due_reminders
-from app.transports.base import ConsumerHost, DatabaseBacked, Job
+from app.transports.base import ConsumerHost, DatabaseBacked
 
 # A subscriber takes a batch, in publication order (Consumer.handle_batch).
 Subscriber = Callable[[list[Message]], Awaitable[object]]

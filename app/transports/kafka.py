@@ -22,11 +22,12 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wai
 from app.consumers.base import Consumer
 from app.contracts import TOPICS, dlq_topic
 from app.core.config import Settings
+from app.core.jobs import Job
 from app.core.metrics import CONSUMER_LAG
 from app.core.periodic import periodic
 from app.events.transport import Message, Publisher, TransientError, TransientPublishError
 from app.services.reminders import fire_due_reminders_as_leader
-from app.transports.base import ConsumerHost, DatabaseBacked, Job
+from app.transports.base import ConsumerHost, DatabaseBacked
 
 logger = logging.getLogger(__name__)
 # How often the lag (log end - committed offset) is read, apart from the poll loop.

@@ -16,3 +16,9 @@ def test_more_than_one_worker_is_refused_with_sqlite_and_the_embedded_bus() -> N
     assert result.exit_code == 2
     # Rich wraps the message in a box; single words survive the wrapping.
     assert "PostgreSQL" in result.output and "WEB_CONCURRENCY" in result.output
+
+
+def test_the_relay_service_is_refused_without_postgresql_and_a_broker() -> None:
+    result = CliRunner().invoke(cli, ["relay"], env={"DATABASE_URL": "sqlite:///unused.db"})
+    assert result.exit_code == 2
+    assert "PostgreSQL" in result.output and "serve" in result.output

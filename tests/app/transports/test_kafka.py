@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -26,9 +27,11 @@ from app.events.dead_letters import list_dead_letters, replay
 from app.events.schemas import TaskEvent
 from app.main import create_app
 from app.models.activity import ActivityEntry
+from app.models.outbox import OutboxMessage
 from app.models.processed_event import ProcessedEvent
 from app.models.task import Task
 from app.models.user import User
+from app.relay_main import create_relay_app
 from app.transports.kafka import read_topic
 from tests.conftest import SCHEDULER, _wipe, make_settings
 from tests.services.kafka import KafkaBroker
@@ -113,6 +116,43 @@ def test_created_task_event_is_on_topic_and_audited(
     assert message.headers["event_id"] == data["event_id"]
     assert message.headers["correlation_id"] == "kafka-corr-1"
     assert message.headers["traceparent"].startswith("00-")
+
+
+def _unpublished(engine: Engine) -> int:
+    with Session(engine) as session:
+        stmt: Any = select(func.count()).where(col(OutboxMessage.published_at).is_(None))
+        return int(session.exec(stmt).one())
+
+
+def _listening(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        query = "SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN outbox'"
+        return bool(conn.execute(text(query)).scalar_one())
+
+
+def test_the_relay_service_publishes_what_the_api_commits_woken_by_notify(
+    settings: Settings, engine: Engine
+) -> None:
+    """OUTBOX_RELAY=service: the API only writes the outbox; `taskflow relay` publishes. Its
+    poll is an hour here, so a create reaching the audit in time was woken by the outbox's
+    NOTIFY: the API's commit hook cannot reach another process."""
+    api_settings = settings.model_copy(update={"outbox_relay": "service"})
+    relay_settings = settings.model_copy(update={"outbox_poll_seconds": 3600.0})
+    with TestClient(create_app(api_settings)) as api, consumer_service(settings, "audit"):
+        user = signup(api)
+        first = create_task(api, user, title="waits for the relay")
+        time.sleep(1.0)  # five of the API's own relay polls (0.2 s): it has none
+        assert _unpublished(engine) >= 1 and _activity_count(engine, user.id) == 0
+        with TestClient(create_relay_app(relay_settings)) as relay:
+            assert relay.get("/healthz").json() == {"status": "ok"}
+            eventually(lambda: _listening(engine), timeout=30)
+            eventually(lambda: _activity_count(engine, user.id) == 1, timeout=30)
+            second = create_task(api, user, title="wakes the relay")
+            eventually(lambda: _activity_count(engine, user.id) == 2, timeout=30)
+        assert _unpublished(engine) == 0
+    with Session(engine) as session:
+        audited = session.exec(select(ActivityEntry.task_id)).all()
+    assert sorted(audited) == sorted([first["id"], second["id"]])
 
 
 def _processed_count(engine: Engine) -> int:
