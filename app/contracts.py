@@ -59,6 +59,8 @@ class Service:
     port: int
     app_id: str
     image: Literal["api", "web"]
+    # Settings this service needs beyond the shared ones (name, value).
+    env: tuple[tuple[str, str], ...] = ()
     cpu_request: str = "50m"
     memory_request: str = "128Mi"
     cpu_limit: str = "500m"
@@ -81,9 +83,15 @@ API = Service(
     memory_request="256Mi",
     cpu_limit="1",
     memory_limit="512Mi",
+    # The relay service publishes the outbox, out of the way of request threads.
+    env=(("OUTBOX_RELAY", "service"),),
+)
+RELAY = Service(
+    name="relay", args=("relay",), port=CONSUMER_PORT, app_id=app_id("relay"), image="api"
 )
 SERVICES = (
     API,
+    RELAY,
     *(_consumer(name) for name in CONSUMER_NAMES),
     Service(name="web", args=("web",), port=WEB_PORT, app_id=app_id("web"), image="web"),
 )

@@ -64,6 +64,7 @@ def _env(service: Service, settings: PodSettings) -> list[k8s.core.v1.EnvVarArgs
         "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://{settings.otlp_endpoint}",
         "OTEL_TRACES_SAMPLER_ARG": f"{settings.sampling_rate:g}",
         "OPENAI_MODEL": settings.openai_model,
+        **dict(service.env),
     }
     env: list[k8s.core.v1.EnvVarArgsDict] = [{"name": k, "value": v} for k, v in plain.items()]
     for key, optional in (("DATABASE_URL", False), ("JWT_SECRET", False), ("OPENAI_API_KEY", True)):
