@@ -3,7 +3,8 @@
     uv run python -m bench.events [--rounds 3] [--writes 1200] [--profile write.txt]
 
 Runs PostgreSQL, a KRaft broker, the API (`taskflow serve`, Kafka transport) and the audit
-consumer (`taskflow consume audit`) as separate processes on loopback. Each round measures:
+consumer (`taskflow consume audit`), the outbox relay (`taskflow relay`; `--relay api` keeps it
+inside the API) as separate processes on loopback. Each round measures:
 
 - creates/s from 8 HTTP clients, then the inserts-only floor on 8 psycopg connections;
 - creates/s from 1 client, then the floor on 1 connection;
@@ -92,6 +93,12 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=1200, help="creates per 8-client round")
     parser.add_argument("--single", type=int, default=300, help="creates per 1-client round")
     parser.add_argument("--e2e-records", type=int, default=1000)
+    parser.add_argument(
+        "--relay",
+        choices=("service", "api"),
+        default="service",
+        help="the outbox relay as `taskflow relay` (as deployed) or inside the API process",
+    )
     parser.add_argument("--profile", help="py-spy raw stacks of the API during a write round")
     parser.add_argument(
         "--profile-consumer", help="py-spy raw stacks of the audit consumer during that round"
@@ -131,11 +138,15 @@ def main() -> None:
             "DATABASE_URL": url,
             "EVENT_TRANSPORT": "kafka",
             "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+            "OUTBOX_RELAY": args.relay,
         }
         audit_port, api_port = free_port(), free_port()
         audit = stack.enter_context(
             taskflow(["consume", "audit", "--port", str(audit_port)], env, audit_port)
         )
+        if args.relay == "service":
+            relay_port = free_port()
+            stack.enter_context(taskflow(["relay", "--port", str(relay_port)], env, relay_port))
         api = stack.enter_context(
             taskflow(["serve", "--port", str(api_port), "--no-migrate"], env, api_port)
         )
@@ -194,7 +205,7 @@ def main() -> None:
                 workers.add(rate2, rate1w)
             print(f"round {round_ + 1}/{args.rounds} done", flush=True)
 
-    notes.append(f"Failed creates (not 201): {failures}")
+    notes.append(f"Failed creates (not 201): {failures}; relay: {args.relay}")
     figures = [writes8, writes1, audit_p50, audit_p99, relay_p50, relay_p99]
     if workers.app:
         figures.append(workers)
