@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from annotated_types import Interval
-from pydantic import ConfigDict, StringConstraints, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import Index, String, Text
 from sqlmodel import Column, Field, SQLModel
@@ -209,7 +209,9 @@ class Task(SQLModel, table=True):
     deleted_at: datetime | None = optional_time_field()
 
 
-class TaskPublic(SQLModel):
+# A plain pydantic model, not SQLModel: SQLModel's __init__ validates every instance a second
+# time, which made up most of a listing page's validation (docs/adr/0003).
+class TaskPublic(BaseModel):
     id: int
     title: str
     description: str

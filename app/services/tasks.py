@@ -45,8 +45,12 @@ class TaskPage:
     total_exact: bool = True
 
 
+_PUBLIC_COLUMNS = tuple(name for name in TaskPublic.model_fields if name != "tags")
+
+
 def _public(task: Task, tags: Sequence[str]) -> TaskPublic:
-    return TaskPublic.model_validate(task, update={"tags": list(tags)})
+    values = {name: getattr(task, name) for name in _PUBLIC_COLUMNS}
+    return TaskPublic.model_validate({**values, "tags": list(tags)})
 
 
 def _snapshot(task: Task, tags: Sequence[str]) -> dict[str, Any]:
@@ -219,28 +223,19 @@ def _change(
     return result
 
 
-def replace_task(
-    *,
-    session: Session,
-    user: User,
-    task_id: int,
-    data: TaskReplace,
-    correlation_id: str | None = None,
-) -> TaskPublic:
-    task = _require(session, user, task_id)
-    return _change(session, user, task, data.model_dump(), correlation_id)
-
-
 def update_task(
     *,
     session: Session,
     user: User,
     task_id: int,
-    data: TaskUpdate,
+    data: TaskReplace | TaskUpdate,
     correlation_id: str | None = None,
 ) -> TaskPublic:
+    """A replacement (PUT) sets every field, omitted optional ones back to their defaults;
+    a patch changes only the fields it gives."""
     task = _require(session, user, task_id)
-    return _change(session, user, task, data.model_dump(exclude_unset=True), correlation_id)
+    changes = data.model_dump(exclude_unset=isinstance(data, TaskUpdate))
+    return _change(session, user, task, changes, correlation_id)
 
 
 def set_completion(

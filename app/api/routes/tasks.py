@@ -61,7 +61,7 @@ def replace_task(
     correlation_id: CorrelationId,
 ) -> TaskPublic:
     """Replaces every field; omitted optional fields return to their defaults."""
-    return tasks.replace_task(
+    return tasks.update_task(
         session=session, user=user, task_id=task_id, data=body, correlation_id=correlation_id
     )
 
