@@ -8,6 +8,11 @@ thread wakes as soon as it is free. Reads never take it (WAL readers don't block
 
 The wait is bounded: after GATE_TIMEOUT_SECONDS a writer goes on without the gate and SQLite's own
 busy timeout applies, as before (another process, or one thread writing on two connections).
+
+Writers marked `ahead_of_requests` (the outbox relay and the embedded consumers it feeds) go
+first: a plain lock wakes waiters in no particular order, and with 8 request threads queued a
+relay round's writes waited behind many of them, so events lagged by seconds. Now such a write
+waits for at most the transaction in progress.
 """
 
 from __future__ import annotations
@@ -16,18 +21,56 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 GATE_TIMEOUT_SECONDS = 5.0
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-_gates: dict[str, threading.Lock] = {}
+
+# Set in a task (worker threads started from it with asyncio.to_thread inherit it).
+ahead_of_requests: ContextVar[bool] = ContextVar("ahead_of_requests", default=False)
+
+
+class Gate:
+    """A lock whose urgent waiters go before the others."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._held = False
+        self._urgent_waiting = 0
+
+    def locked(self) -> bool:
+        return self._held
+
+    def acquire(self, *, timeout: float, urgent: bool = False) -> bool:
+        with self._turn:
+            self._urgent_waiting += urgent
+            try:
+                free = self._turn.wait_for(
+                    lambda: not self._held and (urgent or not self._urgent_waiting), timeout
+                )
+            finally:
+                self._urgent_waiting -= urgent
+            if free:
+                self._held = True
+            elif urgent:
+                self._turn.notify_all()  # the others may have waited for this one only
+            return free
+
+    def release(self) -> None:
+        with self._turn:
+            self._held = False
+            self._turn.notify_all()
+
+
+_gates: dict[str, Gate] = {}
 _gates_guard = threading.Lock()
 
 
-def gate_for(database: str) -> threading.Lock:
+def gate_for(database: str) -> Gate:
     """The gate of one database file (shared by every engine on it in this process)."""
     with _gates_guard:
-        return _gates.setdefault(database, threading.Lock())
+        return _gates.setdefault(database, Gate())
 
 
 class GatedCursor(sqlite3.Cursor):
@@ -60,7 +103,9 @@ class GatedConnection(sqlite3.Connection):
         """Runs one statement: a write takes the gate first; it is released once the
         statement leaves no transaction open (autocommit, or a failed first write)."""
         if not self.holds_gate and sql.lstrip()[:7].upper().startswith(_WRITES):
-            self.holds_gate = self.gate.acquire(timeout=GATE_TIMEOUT_SECONDS)
+            self.holds_gate = self.gate.acquire(
+                timeout=GATE_TIMEOUT_SECONDS, urgent=ahead_of_requests.get()
+            )
         try:
             yield
         finally:

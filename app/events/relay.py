@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from app.core.metrics import EVENTS_PUBLISH_FAILURES, EVENTS_PUBLISHED, OUTBOX_BACKLOG
+from app.core.sqlite_gate import ahead_of_requests
 from app.core.tracing import TRACEPARENT, span_from_headers
 from app.events.transport import (
     HEADER_CORRELATION_ID,
@@ -220,6 +221,9 @@ class OutboxRelay:
 
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
+        # Embedded (SQLite): this task's writes, and those of the consumers it hands events
+        # to, go before request threads waiting for the one writer.
+        ahead_of_requests.set(True)
         try:
             await self._rounds()
         finally:

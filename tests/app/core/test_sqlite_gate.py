@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app.core.db import make_engine
-from app.core.sqlite_gate import gate_for
+from app.core.sqlite_gate import Gate, gate_for
+from tests.utils.waiting import eventually
 
 
 @pytest.fixture
@@ -37,3 +40,37 @@ def test_gate_is_held_from_first_write_until_commit(engine: Engine) -> None:
         assert not gate.locked()
         conn.execute(text("INSERT INTO t VALUES (3)"))
     assert not gate.locked()  # returned to the pool: rolled back, given back
+
+
+def test_an_urgent_writer_goes_before_writers_that_waited_longer() -> None:
+    gate = Gate()
+    order: list[str] = []
+
+    def write(name: str, *, urgent: bool) -> None:
+        assert gate.acquire(timeout=30, urgent=urgent)
+        order.append(name)
+        gate.release()
+
+    assert gate.acquire(timeout=1)
+    requests = [
+        threading.Thread(target=write, args=(f"request {i}",), kwargs={"urgent": False})
+        for i in range(5)
+    ]
+    for thread in requests:
+        thread.start()
+    time.sleep(0.2)  # let them queue first; the outcome does not depend on it
+    relay = threading.Thread(target=write, args=("relay",), kwargs={"urgent": True})
+    relay.start()
+    eventually(lambda: gate._urgent_waiting == 1)
+    gate.release()
+    for thread in (*requests, relay):
+        thread.join(timeout=30)
+    assert order[0] == "relay" and sorted(order[1:]) == [f"request {i}" for i in range(5)]
+
+
+def test_an_urgent_writer_that_gives_up_lets_the_others_in() -> None:
+    gate = Gate()
+    assert gate.acquire(timeout=1)
+    assert not gate.acquire(timeout=0.1, urgent=True)
+    gate.release()
+    assert gate.acquire(timeout=1)  # nobody is left counted as waiting
