@@ -19,7 +19,7 @@ from app.api.throttle import AddressThrottle
 from app.chat.mcp_server import McpHttp
 from app.core.config import Settings
 from app.core.db import make_engine
-from app.core.tracing import configure_tracing, instrument
+from app.core.tracing import NATIVE_TELEMETRY_OFF, configure_tracing, instrument
 from app.realtime.hub import ConnectionHub
 from app.runtime import EventRuntime
 from app.transports import release, select_transport
@@ -45,6 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
             await release(engine=engine, sidecar=sidecar)
 
     app = FastAPI(
+        telemetry=NATIVE_TELEMETRY_OFF,
         title="Taskflow",
         version="0.1.0",
         description="Tasks with priorities, tags, search, due dates, recurrence and reminders.",

@@ -13,7 +13,7 @@ from app.api.errors import install_error_handlers
 from app.api.middleware import RequestContextMiddleware
 from app.api.routes import health, ops
 from app.core.config import Settings
-from app.core.tracing import configure_tracing, instrument
+from app.core.tracing import NATIVE_TELEMETRY_OFF, configure_tracing, instrument
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -28,7 +28,7 @@ def service_app(
     readiness: dict[str, Callable[[], Awaitable[bool]]],
 ) -> FastAPI:
     """`lifespan` sets `app.state.liveness` (read by /healthz) once its loops run."""
-    app = FastAPI(title=title, lifespan=lifespan)
+    app = FastAPI(title=title, lifespan=lifespan, telemetry=NATIVE_TELEMETRY_OFF)
     app.state.settings = settings
     app.state.engine = engine
     app.state.readiness = readiness

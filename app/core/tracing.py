@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry import context, propagate, trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
@@ -20,6 +21,15 @@ from sqlalchemy.engine import Engine
 from app.core.config import Settings
 
 TRACEPARENT = "traceparent"
+# Request spans come from FastAPIInstrumentor (instrument() below). FastAPI's native telemetry
+# (0.165+) would add a second server span and a span per dependency and endpoint call to every
+# request, with spans recorded or not: off in every app of ours.
+NATIVE_TELEMETRY_OFF: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+}
 tracer = trace.get_tracer("taskflow")
 
 
