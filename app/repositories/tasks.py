@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -11,6 +12,7 @@ from sqlalchemy import (
     Table,
     TextClause,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -69,38 +71,31 @@ def insert_task(*, session: Session, task: Task) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def _tag_filter(user_id: uuid.UUID, names: list[str], mode: str) -> ColumnElement[bool]:
-    keys = sorted({name.strip().lstrip("#").lower() for name in names})
-    tagged = (
-        select(_TASK_TAGS.c.task_id)
-        .select_from(_TAGGED)
-        .where(_TAGS.c.user_id == user_id, _TAGS.c.name_key.in_(keys))
-    )
-    if mode == "all":
-        tagged = tagged.group_by(_TASK_TAGS.c.task_id).having(
-            func.count(func.distinct(_TASK_TAGS.c.tag_id)) == len(keys)
-        )
-    return _TASKS.c.id.in_(tagged)
+@dataclass(frozen=True, kw_only=True)
+class _Shape:
+    """What a listing's SQL text depends on; the values go in as bound parameters, so one
+    statement per shape is built once and reused (its cache key is memoised on it)."""
+
+    postgres: bool
+    terms: int  # words of q matched with LIKE on SQLite; 1 for full-text search on PostgreSQL
+    priority: bool
+    status: str
+    tag_mode: str | None
+    due_after: bool
+    due_before: bool
+    has_due: bool | None
+    overdue: bool | None
+    sort: tuple[tuple[str, bool], ...]
+    ranked: bool
 
 
-def _search_filter(q: str, *, postgres: bool) -> ColumnElement[bool] | TextClause:
-    if postgres:
-        return text(f"{SEARCH_VECTOR_COLUMN} @@ websearch_to_tsquery('english', :q)").bindparams(
-            q=q
-        )
-    terms = q.split()
-    return and_(
-        *(
-            or_(
-                _TASKS.c.title.icontains(t, autoescape=True),
-                _TASKS.c.description.icontains(t, autoescape=True),
-            )
-            for t in terms
-        )
-    )
+def _like(term: str) -> str:
+    """A substring pattern with LIKE's wildcards taken literally (escaped with '/')."""
+    escaped = term.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
 
 
-def _filters(
+def _bind(
     query: TaskQuery,
     *,
     user_id: uuid.UUID,
@@ -108,47 +103,111 @@ def _filters(
     due_after: datetime | None,
     due_before: datetime | None,
     postgres: bool,
-) -> list[ColumnElement[bool] | TextClause]:
+) -> tuple[_Shape, dict[str, Any]]:
+    """The query's shape and the values of its bound parameters."""
+    params: dict[str, Any] = {"user_id": user_id, "offset": query.offset, "limit": query.limit}
+    terms = 0
+    if query.q and postgres:
+        params["q"], terms = query.q, 1
+    elif query.q:
+        words = query.q.split()
+        params |= {f"term_{i}": _like(word) for i, word in enumerate(words)}
+        terms = len(words)
+    if query.priority:
+        params["priority"] = list(query.priority)
+    if query.tag:
+        keys = sorted({name.strip().lstrip("#").lower() for name in query.tag})
+        params |= {"tag_keys": keys, "tag_count": len(keys)}
+    params |= {"due_after": due_after, "due_before": due_before, "now": now}
+    shape = _Shape(
+        postgres=postgres,
+        terms=terms,
+        priority=bool(query.priority),
+        status=query.status,
+        tag_mode=query.tag_mode if query.tag else None,
+        due_after=due_after is not None,
+        due_before=due_before is not None,
+        has_due=query.has_due,
+        overdue=query.overdue,
+        sort=tuple((key.field, key.descending) for key in query.sort_keys),
+        ranked=postgres and bool(query.q) and query.sort is None,
+    )
+    return shape, params
+
+
+def _tag_filter(mode: str) -> ColumnElement[bool]:
+    tagged = (
+        select(_TASK_TAGS.c.task_id)
+        .select_from(_TAGGED)
+        .where(
+            _TAGS.c.user_id == bindparam("user_id"),
+            _TAGS.c.name_key.in_(bindparam("tag_keys", expanding=True)),
+        )
+    )
+    if mode == "all":
+        tagged = tagged.group_by(_TASK_TAGS.c.task_id).having(
+            func.count(func.distinct(_TASK_TAGS.c.tag_id)) == bindparam("tag_count")
+        )
+    return _TASKS.c.id.in_(tagged)
+
+
+def _search_filter(shape: _Shape) -> ColumnElement[bool] | TextClause:
+    if shape.postgres:
+        return text(f"{SEARCH_VECTOR_COLUMN} @@ websearch_to_tsquery('english', :q)")
+    return and_(
+        *(
+            or_(
+                *(
+                    func.lower(column).like(func.lower(bindparam(f"term_{i}")), escape="/")
+                    for column in (_TASKS.c.title, _TASKS.c.description)
+                )
+            )
+            for i in range(shape.terms)
+        )
+    )
+
+
+def _filters(shape: _Shape) -> list[ColumnElement[bool] | TextClause]:
     task = _TASKS.c
     due = task.due_at
     clauses: list[ColumnElement[bool] | TextClause] = [
-        task.user_id == user_id,
+        task.user_id == bindparam("user_id"),
         task.deleted_at.is_(None),
     ]
-    if query.q:
-        clauses.append(_search_filter(query.q, postgres=postgres))
-    if query.priority:
-        clauses.append(task.priority.in_(query.priority))
-    if query.status != "all":
-        clauses.append(task.completed.is_(query.status == "completed"))
-    if query.tag:
-        clauses.append(_tag_filter(user_id, query.tag, query.tag_mode))
-    if due_after is not None:
-        clauses.append(due >= due_after)
-    if due_before is not None:
-        clauses.append(due <= due_before)
-    if query.has_due is not None:
-        clauses.append(due.is_not(None) if query.has_due else due.is_(None))
-    if query.overdue is not None:
-        overdue = and_(due.is_not(None), due < now, task.completed.is_(False))
-        clauses.append(overdue if query.overdue else not_(overdue))
+    if shape.terms:
+        clauses.append(_search_filter(shape))
+    if shape.priority:
+        clauses.append(task.priority.in_(bindparam("priority", expanding=True)))
+    if shape.status != "all":
+        clauses.append(task.completed.is_(shape.status == "completed"))
+    if shape.tag_mode is not None:
+        clauses.append(_tag_filter(shape.tag_mode))
+    if shape.due_after:
+        clauses.append(due >= bindparam("due_after"))
+    if shape.due_before:
+        clauses.append(due <= bindparam("due_before"))
+    if shape.has_due is not None:
+        clauses.append(due.is_not(None) if shape.has_due else due.is_(None))
+    if shape.overdue is not None:
+        overdue = and_(due.is_not(None), due < bindparam("now"), task.completed.is_(False))
+        clauses.append(overdue if shape.overdue else not_(overdue))
     return clauses
 
 
-def _order_by(query: TaskQuery, *, postgres: bool) -> list[Any]:
+def _order_by(shape: _Shape) -> list[Any]:
     order: list[Any] = []
-    if postgres and query.q and query.sort is None:
-        rank = text(f"ts_rank({SEARCH_VECTOR_COLUMN}, websearch_to_tsquery('english', :q)) DESC")
-        order.append(rank.bindparams(q=query.q))
-    keys = query.sort_keys
-    for key in keys:
-        column = _TASKS.c[key.field]
-        if key.field == "due_at":
+    if shape.ranked:
+        order.append(
+            text(f"ts_rank({SEARCH_VECTOR_COLUMN}, websearch_to_tsquery('english', :q)) DESC")
+        )
+    for field, descending in shape.sort:
+        column = _TASKS.c[field]
+        if field == "due_at":
             # Tasks without a due date sort last in both directions.
             order.append(column.is_(None))
-        order.append(column.desc() if key.descending else column.asc())
+        order.append(column.desc() if descending else column.asc())
     # The id breaks ties, so equal keys keep a stable order across pages.
-    order.append(_TASKS.c.id.desc() if keys[0].descending else _TASKS.c.id.asc())
+    order.append(_TASKS.c.id.desc() if shape.sort[0][1] else _TASKS.c.id.asc())
     return order
 
 
@@ -185,17 +244,36 @@ def _names(value: list[str] | None, *, postgres: bool) -> list[str]:
     return value if postgres else sorted(value, key=str.lower)
 
 
-def _count(where: list[Any], *, postgres: bool) -> Select[Any]:
-    """Counts the matches, at most EXACT_TOTAL_UP_TO + 1 on PostgreSQL (SQLite counts all)."""
+@dataclass(frozen=True, kw_only=True)
+class _Statements:
+    page: Select[Any]
+    count: Select[Any]  # the matches, at most EXACT_TOTAL_UP_TO + 1 on PostgreSQL
+    matches: Select[Any]  # unbounded: what the planner's estimate is asked about
+
+
+@lru_cache(maxsize=512)
+def _statements(shape: _Shape) -> _Statements:
+    where = _filters(shape)
     matches: Select[Any] = select(literal_column("1")).select_from(_TASKS).where(*where)
-    if postgres:
-        matches = matches.limit(EXACT_TOTAL_UP_TO + 1)
-    return select(func.count()).select_from(matches.subquery())
+    bounded = matches.limit(EXACT_TOTAL_UP_TO + 1) if shape.postgres else matches
+    count: Select[Any] = select(func.count()).select_from(bounded.subquery())
+    # An uncorrelated subquery: PostgreSQL and SQLite compute it once per statement.
+    total = count.scalar_subquery().label("total")
+    columns = (*_COLUMNS, _tag_names(postgres=shape.postgres), total)
+    page = (
+        select(*columns)
+        .where(*where)
+        .order_by(*_order_by(shape))
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+    return _Statements(page=page, count=count, matches=matches)
 
 
 def _total(
     session: Session,
-    where: list[Any],
+    statements: _Statements,
+    params: dict[str, Any],
     query: TaskQuery,
     page_size: int,
     counted: int | None,
@@ -206,15 +284,15 @@ def _total(
     if page_size < query.limit and (page_size or not query.offset):
         return Total(value=query.offset + page_size, exact=True)  # this page ends the results
     if counted is None:  # a page past the end: no row carried the count
-        counted = session.connection().execute(_count(where, postgres=postgres)).scalar_one()
+        counted = session.connection().execute(statements.count, params).scalar_one()
     if counted <= EXACT_TOTAL_UP_TO or not postgres:
         return Total(value=counted, exact=True)
-    return Total(value=max(EXACT_TOTAL_UP_TO + 1, _planned_rows(session, where)), exact=False)
+    planned = _planned_rows(session, statements.matches, params)
+    return Total(value=max(EXACT_TOTAL_UP_TO + 1, planned), exact=False)
 
 
-def _planned_rows(session: Session, where: list[Any]) -> int:
-    stmt: Select[Any] = select(literal_column("1")).select_from(_TASKS).where(*where)
-    compiled = stmt.compile(
+def _planned_rows(session: Session, matches: Select[Any], params: dict[str, Any]) -> int:
+    compiled = matches.params(params).compile(
         dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
     plan = session.connection().exec_driver_sql(
@@ -237,7 +315,7 @@ def list_tasks(
     One statement: Core (no identity map or instances for rows that are only read and
     serialised), the tag names and the bounded count as subqueries of the page query."""
     postgres = session.get_bind().dialect.name == "postgresql"
-    where = _filters(
+    shape, params = _bind(
         query,
         user_id=user_id,
         now=now,
@@ -245,26 +323,18 @@ def list_tasks(
         due_before=due_before,
         postgres=postgres,
     )
-    total = _count(where, postgres=postgres).scalar_subquery().label("total")
-    columns = (*_COLUMNS, _tag_names(postgres=postgres), total)
-    stmt = (
-        select(*columns)
-        .where(*where)
-        .order_by(*_order_by(query, postgres=postgres))
-        .offset(query.offset)
-        .limit(query.limit)
-    )
-    result = session.connection().execute(stmt)
+    statements = _statements(shape)
+    result = session.connection().execute(statements.page, params)
     keys = list(result.keys())
     rows: list[dict[str, Any]] = []
     counted: int | None = None
     for values in result.tuples():
         row = dict(zip(keys, values, strict=True))
-        # An uncorrelated subquery: PostgreSQL and SQLite compute it once per statement.
         counted = int(row.pop("total"))
         row["tags"] = _names(row["tags"], postgres=postgres)
         rows.append(row)
-    return rows, _total(session, where, query, len(rows), counted, postgres=postgres)
+    total = _total(session, statements, params, query, len(rows), counted, postgres=postgres)
+    return rows, total
 
 
 def get_next_occurrence(*, session: Session, previous_id: int) -> Task | None:
