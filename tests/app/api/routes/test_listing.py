@@ -30,6 +30,20 @@ def test_list_default_is_newest_first(client: TestClient, user: AuthedUser) -> N
     assert _titles(tasks) == ["three", "two", "one"] and total == 3
 
 
+def test_listed_tasks_carry_their_tags_in_name_order_ignoring_case(
+    client: TestClient, user: AuthedUser
+) -> None:
+    tagged = create_task(client, user, title="tagged", tags=["work", "Errands", "b-side", "Zed"])
+    create_task(client, user, title="bare")
+    tasks, _ = _list(client, user)
+    assert {t["title"]: t["tags"] for t in tasks} == {
+        "tagged": ["b-side", "Errands", "work", "Zed"],
+        "bare": [],
+    }
+    one = client.get(f"{user.tasks_url}/{tagged['id']}", headers=user.headers).json()
+    assert one == next(t for t in tasks if t["title"] == "tagged")
+
+
 def test_list_empty(client: TestClient, user: AuthedUser) -> None:
     assert _list(client, user) == ([], 0)
 
