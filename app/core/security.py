@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,6 +45,7 @@ class AccessClaims:
     # The user's token epoch when the token was issued; tokens from before "log out
     # everywhere" carry an older one. Tokens issued before epochs existed read as 0.
     epoch: int
+    expires_at: float  # the exp claim, seconds since the epoch
 
 
 def create_access_token(
@@ -59,13 +62,22 @@ def create_access_token(
 
 
 def decode_access_claims(token: str, *, secret: str, algorithm: str) -> AccessClaims | None:
-    """The claims of a valid, unexpired token, else None."""
+    """The claims of a valid, unexpired token, else None. A token's signature is checked once
+    per process (a client sends the same token with every request); its expiry on every use."""
+    claims = _verified_claims(token, secret, algorithm)
+    return claims if claims is not None and claims.expires_at > time.time() else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified_claims(token: str, secret: str, algorithm: str) -> AccessClaims | None:
     try:
         claims = jwt.decode(token, secret, algorithms=[algorithm], options={"require": ["exp"]})
         epoch = claims.get("ep", 0)
         if not isinstance(epoch, int):
             return None
-        return AccessClaims(user_id=uuid.UUID(str(claims["sub"])), epoch=epoch)
+        return AccessClaims(
+            user_id=uuid.UUID(str(claims["sub"])), epoch=epoch, expires_at=float(claims["exp"])
+        )
     except (jwt.PyJWTError, KeyError, ValueError):
         return None
 

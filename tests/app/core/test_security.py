@@ -1,9 +1,10 @@
-"""Password hashing: OWASP's Argon2id parameters, and a bound on hashes in flight."""
+"""Password hashing (OWASP's Argon2id parameters, a bound on hashes in flight) and access tokens."""
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -51,3 +52,27 @@ def test_ten_parallel_hashes_run_at_most_the_bound_at_once(monkeypatch: pytest.M
     with ThreadPoolExecutor(10) as pool:
         list(pool.map(security.hash_password, [f"password-{i}" for i in range(10)]))
     assert counting.peak == security.CONCURRENT_HASHES
+
+
+SECRET = "s" * 40
+
+
+def test_a_verified_token_still_expires_on_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    user_id = uuid.uuid4()
+    token = security.create_access_token(
+        user_id, secret=SECRET, algorithm="HS256", expires_minutes=1, epoch=3
+    )
+    claims = security.decode_access_claims(token, secret=SECRET, algorithm="HS256")
+    assert claims is not None and (claims.user_id, claims.epoch) == (user_id, 3)
+    # Verified once and remembered: the remembered answer must not outlive the token.
+    later = time.time() + 61
+    monkeypatch.setattr(security.time, "time", lambda: later)
+    assert security.decode_access_claims(token, secret=SECRET, algorithm="HS256") is None
+
+
+def test_a_token_is_checked_against_the_secret_it_is_decoded_with() -> None:
+    token = security.create_access_token(
+        uuid.uuid4(), secret=SECRET, algorithm="HS256", expires_minutes=5
+    )
+    assert security.decode_access_claims(token, secret=SECRET, algorithm="HS256") is not None
+    assert security.decode_access_claims(token, secret="t" * 40, algorithm="HS256") is None
