@@ -1,7 +1,7 @@
 """The embedded default (SQLite, in-process bus): creates/s at 8 writers and how far the
 in-process audit consumer lags behind, in rounds.
 
-    uv run python -m bench.embedded [--rounds 3] [--writes 1200]
+    uv run python -m bench.embedded [--rounds 3] [--writes 1200] [--profile wall.txt]
 
 The lag is `activity.recorded_at - occurred_at` of each create (both from one clock). Its goal is
 absolute (p99 under 100 ms), so the floor column shows SQLite's own inserts-only rate instead.
@@ -10,6 +10,7 @@ absolute (p99 under 100 ms), so the floor column shows SQLite's own inserts-only
 from __future__ import annotations
 
 import argparse
+import signal
 import sqlite3
 import tempfile
 import threading
@@ -24,6 +25,7 @@ from bench.common import (
     free_port,
     percentile,
     print_table,
+    py_spy,
     run_parallel,
     signup,
     taskflow,
@@ -82,6 +84,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--writes", type=int, default=1200)
+    parser.add_argument(
+        "--profile", help="py-spy raw stacks (wall time, idle included) of the API, first round"
+    )
     args = parser.parse_args()
 
     writes = Figure(
@@ -100,7 +105,9 @@ def main() -> None:
         url = f"sqlite:///{db}"
         migrations.upgrade(url)
         port = free_port()
-        with taskflow(["serve", "--port", str(port), "--no-migrate"], {"DATABASE_URL": url}, port):
+        with taskflow(
+            ["serve", "--port", str(port), "--no-migrate"], {"DATABASE_URL": url}, port
+        ) as api:
             user_id, token = signup(port, "embedded@example.com")
             http = Http(port, token)
             path = f"/api/{user_id}/tasks"
@@ -108,9 +115,17 @@ def main() -> None:
             audit_lags(db, app_writes(http, path, 8, 200)[1])
             failures = 0
             for round_ in range(args.rounds):
+                profiler = (
+                    py_spy(api.proc.pid, args.profile, wall=True)
+                    if args.profile and round_ == 0
+                    else None
+                )
                 rate, ids, failed = app_writes(http, path, 8, args.writes)
                 failures += failed
                 lags = audit_lags(db, ids)
+                if profiler is not None:
+                    profiler.send_signal(signal.SIGINT)
+                    profiler.wait(timeout=60)
                 writes.add(rate, sqlite_insert_rate(db, floor_uid, 8, args.writes))
                 lag_p50.add(percentile(lags, 50) * 1000)
                 lag_p99.add(percentile(lags, 99) * 1000)
