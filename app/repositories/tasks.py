@@ -222,7 +222,7 @@ class Total:
     exact: bool
 
 
-def _tag_names(*, postgres: bool) -> Any:
+def _tag_names(task_id: Any, *, postgres: bool) -> Any:
     """The task's tag names as a column of the page query, so the page is one statement."""
     if postgres:
         names: Any = func.array_agg(aggregate_order_by(_TAGS.c.name, _TAGS.c.name_key))
@@ -232,7 +232,7 @@ def _tag_names(*, postgres: bool) -> Any:
     return (
         select(names)
         .select_from(_TAGGED)
-        .where(_TASK_TAGS.c.task_id == _TASKS.c.id)
+        .where(_TASK_TAGS.c.task_id == task_id)
         .scalar_subquery()
         .label("tags")
     )
@@ -259,14 +259,25 @@ def _statements(shape: _Shape) -> _Statements:
     count: Select[Any] = select(func.count()).select_from(bounded.subquery())
     # An uncorrelated subquery: PostgreSQL and SQLite compute it once per statement.
     total = count.scalar_subquery().label("total")
-    columns = (*_COLUMNS, _tag_names(postgres=shape.postgres), total)
-    page = (
-        select(*columns)
+    order = _order_by(shape)
+    position = func.row_number().over(order_by=order).label("position")
+    paged = (*_COLUMNS, total, position)
+    rows = (
+        select(*paged)
         .where(*where)
-        .order_by(*_order_by(shape))
+        .order_by(*order)
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
+        .subquery("page")
     )
+    # The tag names are taken outside the paged subquery: in its select list they would be
+    # computed for every row OFFSET skips too.
+    columns = (
+        *(rows.c[column.name] for column in _COLUMNS),
+        _tag_names(rows.c.id, postgres=shape.postgres),
+        rows.c.total,
+    )
+    page = select(*columns).order_by(rows.c.position)
     return _Statements(page=page, count=count, matches=matches)
 
 
