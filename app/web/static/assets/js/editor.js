@@ -3,7 +3,7 @@
 // field's error next to it.
 
 import { h } from "./dom.js";
-import { ALL_DAY_TIME, isAllDay, splitTags, toLocalInput } from "./format.js";
+import { ALL_DAY_TIME, PRIORITIES, isAllDay, splitTags, toLocalInput } from "./format.js";
 import { clearFieldErrors, fieldErrors, showFieldErrors } from "./fields.js";
 
 export const REPEATS = [
@@ -55,7 +55,7 @@ export function editForm(task, { timeZone, save, cancel }) {
       "form",
       { className: "edit-form", "aria-label": `Edit ${task.title}`, novalidate: true },
       field("title", "Title", h("input", { id: `${id}-title`, name: "title", type: "text", value: task.title, required: true, maxlength: 500 }), "grow"),
-      field("priority", "Priority", select("priority", ["P1", "P2", "P3", "P4"].map((p) => [p, p]), task.priority)),
+      field("priority", "Priority", select("priority", PRIORITIES.map(([p]) => [p, p]), task.priority)),
       field("due_date", "Due date", h("input", { id: `${id}-due_date`, name: "due_date", type: "date", value: local.slice(0, 10) })),
       field("due_time", "Time (optional)", h("input", { id: `${id}-due_time`, name: "due_time", type: "time", value: allDay ? "" : local.slice(11, 16) })),
       field("repeat", "Repeats", repeat),

@@ -4,6 +4,11 @@
 // it sorts after the day's timed tasks and becomes overdue only when the day is over.
 export const ALL_DAY_TIME = "23:59:59";
 
+/** The priorities, most urgent first, with what each means: the add form, the filter and the
+ * editor all list these. A new task gets DEFAULT_PRIORITY, as the API does. */
+export const PRIORITIES = [["P1", "urgent"], ["P2", "high"], ["P3", "medium"], ["P4", "low"]];
+export const DEFAULT_PRIORITY = "P4";
+
 /** @param {string} iso @param {string} timeZone */
 export function isAllDay(iso, timeZone) {
   return toLocalInput(iso, timeZone).endsWith("T23:59") && new Date(iso).getUTCSeconds() === 59;

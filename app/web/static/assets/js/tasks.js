@@ -6,6 +6,8 @@ import { h, byId } from "./dom.js";
 import { editForm } from "./editor.js";
 import { clearFieldErrors, fieldErrors, showFieldErrors } from "./fields.js";
 import {
+  DEFAULT_PRIORITY,
+  PRIORITIES,
   dayKey,
   formatDay,
   formatDue,
@@ -53,6 +55,11 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
 
   const base = () => `/api/${ctx.user().id}`;
   const field = (name) => /** @type {HTMLInputElement} */ (filterForm.elements.namedItem(name));
+  for (const [value, meaning] of PRIORITIES) {
+    const choice = /** @type {HTMLSelectElement} */ (addForm.elements.namedItem("priority"));
+    choice.append(h("option", { value, selected: value === DEFAULT_PRIORITY }, `${value} (${meaning})`));
+    field("priority").append(h("option", { value }, value));
+  }
   const checkedTags = () => [...tagBox.querySelectorAll("input:checked")].map((input) => /** @type {HTMLInputElement} */ (input).value);
 
   /** The view's own query, narrowed by the filter form (a field that is set replaces it). */
@@ -389,7 +396,7 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
     // What the line says (dates, p1, #tags, every ...), then what the extra fields say.
     const body = await quickAdd.fields(title);
     const priority = String(values.get("priority"));
-    if (priority !== "P4" || !body.priority) body.priority = priority;
+    if (priority !== DEFAULT_PRIORITY || !body.priority) body.priority = priority;
     body.tags = [...new Set([...(body.tags ?? []), ...splitTags(String(values.get("tags") ?? ""))])];
     const due = fromLocalInput(String(values.get("due") ?? ""));
     if (due) body.due_at = due;
