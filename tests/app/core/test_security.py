@@ -66,7 +66,7 @@ def test_a_verified_token_still_expires_on_time(monkeypatch: pytest.MonkeyPatch)
     assert claims is not None and (claims.user_id, claims.epoch) == (user_id, 3)
     # Verified once and remembered: the remembered answer must not outlive the token.
     later = time.time() + 61
-    monkeypatch.setattr(security.time, "time", lambda: later)
+    monkeypatch.setattr(time, "time", lambda: later)
     assert security.decode_access_claims(token, secret=SECRET, algorithm="HS256") is None
 
 
