@@ -29,12 +29,7 @@ def create_relay_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.db_echo)
     publisher = transport.publisher()
     sidecar = transport.sidecar()
-    relay = OutboxRelay(
-        engine,
-        publisher,
-        batch_size=settings.outbox_batch_size,
-        poll_seconds=settings.outbox_poll_seconds,
-    )
+    relay = OutboxRelay.from_settings(engine, publisher, settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

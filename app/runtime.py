@@ -53,12 +53,7 @@ class EventRuntime:
                 self.consumers.append(consumer)
         # With OUTBOX_RELAY=service, `taskflow relay` publishes instead (app/relay_main.py).
         self.relay = (
-            OutboxRelay(
-                engine,
-                self.publisher,
-                batch_size=settings.outbox_batch_size,
-                poll_seconds=settings.outbox_poll_seconds,
-            )
+            OutboxRelay.from_settings(engine, self.publisher, settings)
             if settings.outbox_relay == "api" or transport.embeds_consumers
             else None
         )

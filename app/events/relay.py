@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from app.core.config import Settings
 from app.core.metrics import EVENTS_PUBLISH_FAILURES, EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from app.core.sqlite_gate import ahead_of_requests
 from app.core.tracing import TRACEPARENT, span_from_headers
@@ -96,6 +97,15 @@ class OutboxRelay:
         self._backlog_reported = 0.0
         self._listener: asyncio.Task[None] | None = None
         _relays[engine] = self
+
+    @classmethod
+    def from_settings(cls, engine: Engine, publisher: Publisher, settings: Settings) -> OutboxRelay:
+        return cls(
+            engine,
+            publisher,
+            batch_size=settings.outbox_batch_size,
+            poll_seconds=settings.outbox_poll_seconds,
+        )
 
     def notify(self) -> None:
         """Called after a commit that wrote events, from any thread."""
