@@ -13,7 +13,7 @@ from app.api.service_app import service_app
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.core.jobs import running
-from app.events.relay import OutboxRelay, start_publisher
+from app.events.relay import OutboxRelay, Pacing, start_publisher
 from app.transports import release, select_transport
 
 SERVICE = "relay"
@@ -29,7 +29,7 @@ def create_relay_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.database_url, echo=settings.db_echo)
     publisher = transport.publisher()
     sidecar = transport.sidecar()
-    relay = OutboxRelay.from_settings(engine, publisher, settings)
+    relay = OutboxRelay(engine, publisher, pacing=Pacing.from_settings(settings))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -16,7 +16,7 @@ from app.consumers.registry import CONSUMERS, build_consumer
 from app.core.config import Settings
 from app.core.jobs import Job, running
 from app.core.periodic import periodic
-from app.events.relay import OutboxRelay, start_publisher
+from app.events.relay import OutboxRelay, Pacing, start_publisher
 from app.realtime.hub import ConnectionHub
 from app.services.tasks import RESTORE_WINDOW, purge_deleted_tasks
 from app.transports import Transport
@@ -53,7 +53,7 @@ class EventRuntime:
                 self.consumers.append(consumer)
         # With OUTBOX_RELAY=service, `taskflow relay` publishes instead (app/relay_main.py).
         self.relay = (
-            OutboxRelay.from_settings(engine, self.publisher, settings)
+            OutboxRelay(engine, self.publisher, pacing=Pacing.from_settings(settings))
             if settings.outbox_relay == "api" or transport.embeds_consumers
             else None
         )

@@ -8,13 +8,13 @@ A message is parked only when it fails for a reason of its own.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
 import traceback
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import anyio.to_thread
@@ -24,6 +24,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    RetryError,
+    retry_if_not_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
 
 from app.core.logging import correlation_id_var
 from app.core.metrics import EVENTS_CONSUMED
@@ -87,6 +95,10 @@ class _RolledBack(Exception):
     """A handler rolled the shared transaction back, and with it earlier handlers' effects."""
 
 
+def _describe(error: BaseException) -> str:
+    return str(error) if isinstance(error, _RetryAsked) else f"{type(error).__name__}: {error}"
+
+
 @contextlib.contextmanager
 def _message_context(message: Message) -> Iterator[None]:
     """The message's correlation id and a consumer span in its trace, for what runs inside."""
@@ -118,6 +130,17 @@ class BoundedWindow:
         return len(self._ids)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Delivery:
+    """What a consumer does with a message that fails for a reason of its own: this many
+    transactions, the delay doubling from retry_delay_seconds, then the dead letter. And how
+    many event ids it remembers for the cheap duplicate check."""
+
+    max_attempts: int = 3
+    retry_delay_seconds: float = 0.05
+    dedup_window: int = 10_000
+
+
 class Consumer:
     def __init__(
         self,
@@ -127,9 +150,7 @@ class Consumer:
         *,
         engine: Engine,
         dead_letters: DeadLetterSink,
-        max_attempts: int = 3,
-        window: int = 10_000,
-        retry_delay_seconds: float = 0.05,
+        delivery: Delivery = Delivery(),
         broadcast: bool = False,
     ) -> None:
         self.name = name
@@ -137,9 +158,8 @@ class Consumer:
         self._handler = handler
         self._engine = engine
         self._dead_letters = dead_letters
-        self._max_attempts = max_attempts
-        self._retry_delay = retry_delay_seconds
-        self._seen = BoundedWindow(window)
+        self._delivery = delivery
+        self._seen = BoundedWindow(delivery.dedup_window)
         # A broadcast consumer runs in every replica and each must act (push to its own
         # sockets), so only the in-memory window de-duplicates, never the shared table.
         self.broadcast = broadcast
@@ -306,23 +326,37 @@ class Consumer:
             return await self._park(message, f"invalid event: {exc}", traceback.format_exc(), 1)
 
     async def _attempts(self, message: Message, domain_event: DomainEvent) -> Outcome:
-        """Up to max_attempts transactions with backoff, then the dead letter."""
-        error, trace = "handler asked to retry", ""
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                [outcome] = await anyio.to_thread.run_sync(self._apply, [(message, domain_event)])
-                return outcome
-            except _RetryAsked:
-                error, trace = "handler asked to retry", ""
-            except Exception as exc:
-                if is_transient(exc):
-                    raise TransientError(f"{type(exc).__name__}: {exc}") from exc
-                error, trace = f"{type(exc).__name__}: {exc}", traceback.format_exc()
-                logger.warning(
-                    "handler failed (attempt %d): %s", attempt, error, extra={"consumer": self.name}
-                )
-            if attempt < self._max_attempts:
-                await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
-        return await self._park(
-            message, error, trace, self._max_attempts, str(domain_event.event_id)
+        """Up to max_attempts transactions with backoff, then the dead letter. An outage is
+        not the message's fault: TransientError goes up at once, for the transport."""
+        attempts = self._delivery.max_attempts
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(attempts),
+            wait=wait_exponential(multiplier=self._delivery.retry_delay_seconds),
+            retry=retry_if_not_exception_type(TransientError),
+            after=self._log_failure,
         )
+        try:
+            async for attempt in retrying:
+                with attempt, _infrastructure():
+                    batch = [(message, domain_event)]
+                    [outcome] = await anyio.to_thread.run_sync(self._apply, batch)
+        except RetryError as exhausted:
+            error = exhausted.last_attempt.exception()
+            assert error is not None
+            trace = (
+                "" if isinstance(error, _RetryAsked) else "".join(traceback.format_exception(error))
+            )
+            return await self._park(
+                message, _describe(error), trace, attempts, str(domain_event.event_id)
+            )
+        return outcome
+
+    def _log_failure(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        if error is not None and not isinstance(error, _RetryAsked):
+            logger.warning(
+                "handler failed (attempt %d): %s",
+                state.attempt_number,
+                _describe(error),
+                extra={"consumer": self.name},
+            )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from app.consumers import handlers
-from app.consumers.base import Consumer, Handler
+from app.consumers.base import Consumer, Delivery, Handler
 from app.contracts import REMINDERS, TASK_EVENTS, TASK_UPDATES
 from app.core.config import Settings
 from app.events.dead_letters import DeadLetterSink
@@ -49,7 +49,8 @@ def build_consumer(
         spec.handler(hub),
         engine=engine,
         dead_letters=dead_letters,
-        max_attempts=settings.consumer_max_attempts,
-        window=settings.dedup_window,
+        delivery=Delivery(
+            max_attempts=settings.consumer_max_attempts, dedup_window=settings.dedup_window
+        ),
         broadcast=spec.broadcast,
     )

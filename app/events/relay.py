@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 import weakref
+from dataclasses import dataclass
 
 import psycopg
 from opentelemetry.trace import SpanKind
@@ -72,21 +73,31 @@ async def start_publisher(publisher: Publisher) -> None:
         logger.warning("publisher did not start; the relay will keep trying", exc_info=True)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Pacing:
+    """How much the relay publishes per round, how often it looks without a wake-up, and the
+    ceiling of its backoff while the broker is away."""
+
+    batch_size: int = 200
+    poll_seconds: float = 0.5
+    max_backoff_seconds: float = 30.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Pacing:
+        return cls(batch_size=settings.outbox_batch_size, poll_seconds=settings.outbox_poll_seconds)
+
+
 class OutboxRelay:
     def __init__(
         self,
         engine: Engine,
         publisher: Publisher,
         *,
-        batch_size: int = 200,
-        poll_seconds: float = 0.5,
-        max_backoff_seconds: float = 30.0,
+        pacing: Pacing = Pacing(),
     ) -> None:
         self._engine = engine
         self._publisher = publisher
-        self._batch_size = batch_size
-        self._poll_seconds = poll_seconds
-        self._max_backoff = max_backoff_seconds
+        self._pacing = pacing
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._failures = 0
@@ -97,15 +108,6 @@ class OutboxRelay:
         self._backlog_reported = 0.0
         self._listener: asyncio.Task[None] | None = None
         _relays[engine] = self
-
-    @classmethod
-    def from_settings(cls, engine: Engine, publisher: Publisher, settings: Settings) -> OutboxRelay:
-        return cls(
-            engine,
-            publisher,
-            batch_size=settings.outbox_batch_size,
-            poll_seconds=settings.outbox_poll_seconds,
-        )
 
     def notify(self) -> None:
         """Called after a commit that wrote events, from any thread."""
@@ -134,7 +136,7 @@ class OutboxRelay:
 
     def _pending(self) -> list[OutboxMessage]:
         with Session(self._engine) as session:
-            return rows.pending(session=session, limit=self._batch_size)
+            return rows.pending(session=session, limit=self._pacing.batch_size)
 
     def _mark_published(self, ids: list[int]) -> None:
         with Session(self._engine) as session:
@@ -246,7 +248,7 @@ class OutboxRelay:
 
     async def _rounds(self) -> None:
         while True:
-            delay = self._poll_seconds
+            delay = self._pacing.poll_seconds
             # Cleared before the round, not after it: a commit during the round sets it again
             # and gets a round of its own at once instead of waiting for the next poll.
             self._wake.clear()
@@ -256,7 +258,7 @@ class OutboxRelay:
                 if not postgres or await asyncio.to_thread(self._is_leader):
                     if postgres and self._listener is None:
                         self._listener = asyncio.create_task(self._listen())
-                    while await self.publish_pending() == self._batch_size:
+                    while await self.publish_pending() == self._pacing.batch_size:
                         pass
                     if self._report_due():  # checked here: no thread hop in most rounds
                         await asyncio.to_thread(self._report_backlog)
@@ -276,7 +278,7 @@ class OutboxRelay:
                     continue
             except TransientPublishError as exc:
                 self._failures += 1
-                delay = min(self._max_backoff, 0.1 * 2**self._failures)
+                delay = min(self._pacing.max_backoff_seconds, 0.1 * 2**self._failures)
                 await asyncio.to_thread(self._report_backlog)
                 self._outage_backlog = await asyncio.to_thread(self.backlog)
                 # Backoff bounds these lines: one per attempt, at most one per 30 s.

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app.consumers import handlers
-from app.consumers.base import BoundedWindow, Consumer, Handler, Status
+from app.consumers.base import BoundedWindow, Consumer, Delivery, Handler, Status
 from app.core.db import make_engine
 from app.core.migrations import upgrade
 from app.events.dead_letters import DatabaseDeadLetterSink, DeadLetterRecord
@@ -79,8 +79,7 @@ def _consumer(engine: Engine, handler: Handler, sink: ListSink, name: str = "tes
         handler,
         engine=engine,
         dead_letters=sink,
-        max_attempts=3,
-        retry_delay_seconds=0,
+        delivery=Delivery(max_attempts=3, retry_delay_seconds=0),
     )
 
 
@@ -269,7 +268,7 @@ def _audit_consumer(engine: Engine, sink: ListSink) -> Consumer:
         handlers.audit,
         engine=engine,
         dead_letters=sink,
-        retry_delay_seconds=0,
+        delivery=Delivery(retry_delay_seconds=0),
     )
 
 

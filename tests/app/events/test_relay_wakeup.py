@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from app.core import migrations
 from app.core.db import make_engine
 from app.events import relay as relay_module
-from app.events.relay import OutboxRelay
+from app.events.relay import OutboxRelay, Pacing
 from app.events.transport import Message
 from tests.services.postgres import PostgresServer
 from tests.utils.waiting import eventually
@@ -60,7 +60,7 @@ def test_a_commit_elsewhere_wakes_the_relay_and_a_cut_listener_reconnects(
     monkeypatch.setattr(relay_module, "LISTEN_RETRY_SECONDS", 0.1)
     publisher = RecordingPublisher()
     # An hour's poll: within the test only a NOTIFY can wake it.
-    relay = OutboxRelay(engine, publisher, poll_seconds=3600)
+    relay = OutboxRelay(engine, publisher, pacing=Pacing(poll_seconds=3600))
     name = engine.url.database
 
     def listeners() -> list[int]:
