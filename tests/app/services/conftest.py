@@ -17,6 +17,9 @@ from tests.conftest import _wipe
 @pytest.fixture
 def service_engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
+    # Before as well as after: the use cases' tests read whole tables (the outbox), and a
+    # suite that did not clean up behind it must not decide what they see.
+    _wipe(engine)
     yield engine
     _wipe(engine)
     engine.dispose()
