@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import ConfigDict
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
@@ -9,11 +10,8 @@ from app.core.db import now_field, optional_time_field
 from app.models.event_record import EventRecord
 
 
-class Notification(EventRecord, table=True):
-    """A delivered reminder."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at", "id"),)
+class NotificationFields(SQLModel):
+    """What a delivered reminder says: stored and returned alike."""
 
     title: str = Field(max_length=500)
     message: str = Field(max_length=1000)
@@ -22,11 +20,16 @@ class Notification(EventRecord, table=True):
     read_at: datetime | None = optional_time_field()
 
 
-class NotificationPublic(SQLModel):
+class Notification(EventRecord, NotificationFields, table=True):
+    """A delivered reminder."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at", "id"),)
+
+
+class NotificationPublic(NotificationFields):
+    # Every field is in every answer, defaults or not: the response schema says so.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)  # type: ignore[assignment]
+
     id: int
     task_id: int
-    title: str
-    message: str
-    due_at: datetime | None
-    created_at: datetime
-    read_at: datetime | None
