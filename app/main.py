@@ -72,7 +72,12 @@ def create_app(settings: Settings) -> FastAPI:
         allow_headers=["*"],
         # A browser script reads only the headers listed here; the exact flag tells it whether
         # X-Total-Count is a count or an estimate.
-        expose_headers=["X-Total-Count", "X-Total-Count-Exact", "X-Correlation-ID"],
+        expose_headers=[
+            "X-Total-Count",
+            "X-Total-Count-Exact",
+            "X-Unread-Count",
+            "X-Correlation-ID",
+        ],
     )
     install_error_handlers(app)
     configure_tracing(settings)

@@ -8,7 +8,9 @@ from sqlalchemy import Index, Text
 from sqlmodel import Column, Field, SQLModel
 
 from app.core.db import UTCDateTime, now_field
+from app.models.bounds import INT32_MAX, INT32_MIN
 from app.models.event_record import EventRecord
+from app.models.page_window import PageWindow
 
 
 class ActivityFields(SQLModel):
@@ -27,6 +29,12 @@ class ActivityEntry(EventRecord, ActivityFields, table=True):
     __table_args__ = (Index("ix_activity_user_occurred", "user_id", "occurred_at", "id"),)
 
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+
+class ActivityQuery(PageWindow):
+    task_id: int | None = Field(
+        default=None, ge=INT32_MIN, le=INT32_MAX, description="Only this task's entries."
+    )
 
 
 class ActivityPublic(ActivityFields):

@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from app.core.db import now_field, optional_time_field
 from app.models.event_record import EventRecord
+from app.models.page_window import PageWindow
 
 
 class NotificationFields(SQLModel):
@@ -25,6 +26,12 @@ class Notification(EventRecord, NotificationFields, table=True):
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at", "id"),)
+
+
+class NotificationQuery(PageWindow):
+    unread: bool | None = Field(
+        default=None, description="true: only the unread ones; false: only those read."
+    )
 
 
 class NotificationPublic(NotificationFields):

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.models.bounds import INT32_MAX, PATTERN_MESSAGES, DateTime, NoNulText
+from app.models.bounds import PATTERN_MESSAGES, DateTime, NoNulText
+from app.models.page_window import PageWindow
 from app.models.task import DUE_AT_DOC, Priority, _clean_priority
 
 SORT_FIELDS = ("priority", "due_at", "created_at", "updated_at", "title")
@@ -17,7 +18,6 @@ SORT_PATTERN = rf"^{_SORT_KEY}(,{_SORT_KEY})*$"
 PATTERN_MESSAGES[SORT_PATTERN] = (
     f"sort takes comma-separated fields, each with an optional '-': {', '.join(SORT_FIELDS)}"
 )
-LIMIT_MAX = 100
 
 
 class SortKey(BaseModel):
@@ -107,6 +107,6 @@ class TaskFilter(BaseModel):
         return parse_sort(self.sort or DEFAULT_SORT)
 
 
-class TaskQuery(TaskFilter):
-    offset: int = Field(default=0, ge=0, le=INT32_MAX, description="Tasks to skip (paging).")
-    limit: int = Field(default=50, ge=1, le=LIMIT_MAX, description="Page size.")
+# PageWindow first, so that its fields come after the filter's in the schema.
+class TaskQuery(PageWindow, TaskFilter):
+    """A filter and the page of its matches to return."""

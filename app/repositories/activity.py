@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from app.models.activity import ActivityEntry
+from app.models.activity import ActivityEntry, ActivityQuery
 from app.repositories.rows import insert_once, newest_first
 
 
@@ -17,14 +17,12 @@ def add_entry_once(*, session: Session, entry: ActivityEntry) -> None:
 
 
 def list_entries(
-    *, session: Session, user_id: uuid.UUID, task_id: int | None, offset: int, limit: int
+    *, session: Session, user_id: uuid.UUID, query: ActivityQuery
 ) -> tuple[list[ActivityEntry], int]:
     where = [col(ActivityEntry.user_id) == user_id]
-    if task_id is not None:
-        where.append(col(ActivityEntry.task_id) == task_id)
-    return newest_first(
-        session, ActivityEntry, where, col(ActivityEntry.occurred_at), offset=offset, limit=limit
-    )
+    if query.task_id is not None:
+        where.append(col(ActivityEntry.task_id) == query.task_id)
+    return newest_first(session, ActivityEntry, where, col(ActivityEntry.occurred_at), query)
 
 
 def oldest_before(*, session: Session, cutoff: datetime, limit: int) -> list[ActivityEntry]:

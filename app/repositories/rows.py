@@ -11,6 +11,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from app.models.activity import ActivityEntry
 from app.models.notification import Notification
+from app.models.page_window import PageWindow
 
 Row = TypeVar("Row", ActivityEntry, Notification)
 # Rows insert_once queued in a session, written when it commits.
@@ -18,15 +19,15 @@ _QUEUED = "rows_to_insert_once"
 
 
 def newest_first(
-    session: Session, model: type[Row], where: list[Any], newest: Any, *, offset: int, limit: int
+    session: Session, model: type[Row], where: list[Any], newest: Any, window: PageWindow
 ) -> tuple[list[Row], int]:
     """One page, newest first (id breaks ties), and the total before paging."""
     stmt = (
         select(model)
         .where(*where)
         .order_by(newest.desc(), col(model.id).desc())
-        .offset(offset)
-        .limit(limit)
+        .offset(window.offset)
+        .limit(window.limit)
     )
     total_stmt: Any = select(func.count()).select_from(model).where(*where)
     return list(session.exec(stmt).all()), int(session.exec(total_stmt).one())

@@ -7,19 +7,17 @@ import json
 from sqlmodel import Session
 
 from app.core.db import utcnow
-from app.models.activity import ActivityPublic
-from app.models.notification import NotificationPublic
+from app.models.activity import ActivityPublic, ActivityQuery
+from app.models.notification import NotificationPublic, NotificationQuery
 from app.models.user import User
 from app.repositories import activity, notifications
 from app.services.errors import NotFound
 
 
 def list_activity(
-    *, session: Session, user: User, offset: int, limit: int, task_id: int | None = None
+    *, session: Session, user: User, query: ActivityQuery
 ) -> tuple[list[ActivityPublic], int]:
-    rows, total = activity.list_entries(
-        session=session, user_id=user.id, task_id=task_id, offset=offset, limit=limit
-    )
+    rows, total = activity.list_entries(session=session, user_id=user.id, query=query)
     entries = [
         ActivityPublic.model_validate(e, update={"changes": json.loads(e.changes)}) for e in rows
     ]
@@ -27,12 +25,14 @@ def list_activity(
 
 
 def list_notifications(
-    *, session: Session, user: User, offset: int, limit: int, unread: bool | None = None
+    *, session: Session, user: User, query: NotificationQuery
 ) -> tuple[list[NotificationPublic], int]:
-    rows, total = notifications.list_notifications(
-        session=session, user_id=user.id, unread=unread, offset=offset, limit=limit
-    )
+    rows, total = notifications.list_notifications(session=session, user_id=user.id, query=query)
     return [NotificationPublic.model_validate(n) for n in rows], total
+
+
+def count_unread(*, session: Session, user: User) -> int:
+    return notifications.count_unread(session=session, user_id=user.id)
 
 
 def mark_notification_read(

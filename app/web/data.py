@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, Response
@@ -24,8 +25,11 @@ from app.api.deps import PathUser, SessionDep
 from app.api.responses import INVALID, UNAVAILABLE, USER_SCOPED
 from app.chat.parsing.quick_add import parse_quick_add
 from app.domain.timezones import parse_timezone
+from app.models.activity import ActivityQuery
+from app.models.notification import NotificationQuery
+from app.models.page_window import LIMIT_MAX, PageWindow
 from app.models.task import TaskCreate, TaskPublic
-from app.models.task_query import LIMIT_MAX, TaskQuery
+from app.models.task_query import TaskQuery
 from app.services import activity, tasks
 from app.services.errors import InvalidInput
 
@@ -74,23 +78,28 @@ class ImportResult(BaseModel):
     """One line per row not imported: its line number and why."""
 
 
-def _all_tasks(session: SessionDep, user: PathUser) -> list[TaskPublic]:
-    found: list[TaskPublic] = []
-    while True:
-        query = TaskQuery(status="all", sort="created_at", offset=len(found), limit=LIMIT_MAX)
-        page = tasks.list_tasks(session=session, user=user, query=query)
-        found.extend(page.tasks)
-        if not page.tasks or len(found) >= page.total:
-            return found
+T = TypeVar("T")
+Q = TypeVar("Q", bound=PageWindow)
 
 
-def _all(fetch: Any) -> list[Any]:
-    found: list[Any] = []
+def _every_page(list_page: Callable[[Q], tuple[list[T], int]], query: Q) -> list[T]:
+    """All the items of a paged list, LIMIT_MAX at a time."""
+    found: list[T] = []
     while True:
-        items, total = fetch(offset=len(found), limit=100)
+        items, total = list_page(
+            query.model_copy(update={"offset": len(found), "limit": LIMIT_MAX})
+        )
         found.extend(items)
         if not items or len(found) >= total:
             return found
+
+
+def _all_tasks(session: SessionDep, user: PathUser) -> list[TaskPublic]:
+    def list_page(query: TaskQuery) -> tuple[list[TaskPublic], int]:
+        page = tasks.list_tasks(session=session, user=user, query=query)
+        return page.tasks, page.total
+
+    return _every_page(list_page, TaskQuery(status="all", sort="created_at"))
 
 
 def _csv(user: PathUser, items: list[TaskPublic]) -> str:
@@ -151,18 +160,16 @@ def export_data(
         "tasks": [t.model_dump(mode="json") for t in items],
         "activity": [
             e.model_dump(mode="json")
-            for e in _all(
-                lambda offset, limit: activity.list_activity(
-                    session=session, user=user, offset=offset, limit=limit, task_id=None
-                )
+            for e in _every_page(
+                lambda q: activity.list_activity(session=session, user=user, query=q),
+                ActivityQuery(),
             )
         ],
         "notifications": [
             n.model_dump(mode="json")
-            for n in _all(
-                lambda offset, limit: activity.list_notifications(
-                    session=session, user=user, offset=offset, limit=limit, unread=None
-                )
+            for n in _every_page(
+                lambda q: activity.list_notifications(session=session, user=user, query=q),
+                NotificationQuery(),
             )
         ],
     }

@@ -2,42 +2,36 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import PathUser, RowId, SessionDep
-from app.api.paging import PageQuery
+from app.api.paging import counted
 from app.api.responses import NOT_FOUND, USER_SCOPED
-from app.models.activity import ActivityPublic
-from app.models.bounds import INT32_MAX, INT32_MIN
-from app.models.notification import NotificationPublic
+from app.models.activity import ActivityPublic, ActivityQuery
+from app.models.notification import NotificationPublic, NotificationQuery
 from app.services import activity
 
 router = APIRouter(prefix="/api/{user_id}", tags=["activity"], responses=USER_SCOPED)
-TaskId = Annotated[int | None, Query(ge=INT32_MIN, le=INT32_MAX)]
+ActivityParams = Annotated[ActivityQuery, Query()]
+NotificationParams = Annotated[NotificationQuery, Query()]
 
 
 @router.get("/activity", response_model=list[ActivityPublic])
 def list_activity(
-    *, session: SessionDep, user: PathUser, page: PageQuery, task_id: TaskId = None
+    *, session: SessionDep, user: PathUser, query: ActivityParams, response: Response
 ) -> list[ActivityPublic]:
     """The audit log, newest first; the total is in X-Total-Count."""
-    return page.counted(
-        activity.list_activity(
-            session=session, user=user, offset=page.offset, limit=page.limit, task_id=task_id
-        )
-    )
+    return counted(response, activity.list_activity(session=session, user=user, query=query))
 
 
 @router.get("/notifications", response_model=list[NotificationPublic])
 def list_notifications(
-    *, session: SessionDep, user: PathUser, page: PageQuery, unread: bool | None = None
+    *, session: SessionDep, user: PathUser, query: NotificationParams, response: Response
 ) -> list[NotificationPublic]:
-    """Fired reminders, newest first."""
-    return page.counted(
-        activity.list_notifications(
-            session=session, user=user, offset=page.offset, limit=page.limit, unread=unread
-        )
-    )
+    """Fired reminders, newest first; the total is in X-Total-Count and the number not yet
+    read in X-Unread-Count, so that a bell and its list are one request."""
+    response.headers["X-Unread-Count"] = str(activity.count_unread(session=session, user=user))
+    return counted(response, activity.list_notifications(session=session, user=user, query=query))
 
 
 @router.post(

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
-from fastapi import FastAPI
+from typing import Annotated
+
+from fastapi import FastAPI, Query, Response
 from fastapi.testclient import TestClient
 
-from app.api.paging import PageQuery
+from app.api.paging import counted
+from app.models.page_window import PageWindow
 
 
 def _client() -> TestClient:
     app = FastAPI()
 
     @app.get("/items")
-    def items(page: PageQuery) -> list[int]:
-        return page.counted((list(range(100))[page.offset : page.offset + page.limit], 100))
+    def items(query: Annotated[PageWindow, Query()], response: Response) -> list[int]:
+        window = list(range(100))[query.offset : query.offset + query.limit]
+        return counted(response, (window, 100))
 
     return TestClient(app)
 
@@ -30,3 +34,9 @@ def test_page_reads_offset_and_limit() -> None:
 
 def test_page_refuses_a_limit_above_100_with_422() -> None:
     assert _client().get("/items", params={"limit": 101}).status_code == 422
+
+
+def test_page_refuses_an_unknown_parameter_with_422() -> None:
+    response = _client().get("/items", params={"ofset": 5})
+    assert response.status_code == 422
+    assert "ofset" in response.text

@@ -27,8 +27,8 @@ import app.models  # noqa: F401  (registers every table)
 from app.chat.agents.base import AgentRequest, ToolCall, ToolRunner, Turn
 from app.chat.agents.builtin import BuiltinAgent
 from app.chat.tools import ToolContext, run_tool
+from app.models.page_window import LIMIT_MAX
 from app.models.task import TaskCreate
-from app.models.task_query import LIMIT_MAX
 from app.models.user import User
 from app.services import tasks as task_service
 

@@ -28,13 +28,10 @@ export function createNotifications(ctx, { onOpenTask }) {
   async function refresh() {
     const mine = ++sequence;
     try {
-      const [{ data }, { headers }] = await Promise.all([
-        ctx.call("GET", base(), { params: new URLSearchParams({ limit: String(LIST_SIZE) }) }),
-        ctx.call("GET", base(), { params: new URLSearchParams({ unread: "true", limit: "1" }) }),
-      ]);
+      const { data, headers } = await ctx.call("GET", base(), { params: new URLSearchParams({ limit: String(LIST_SIZE) }) });
       if (mine !== sequence) return;
       items = data;
-      const unread = Number(headers.get("X-Total-Count") ?? 0);
+      const unread = Number(headers.get("X-Unread-Count") ?? 0);
       badge.textContent = String(unread);
       badge.hidden = unread === 0;
       label.textContent = unread ? `Notifications, ${unread} unread` : "Notifications";
