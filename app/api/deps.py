@@ -98,11 +98,3 @@ async def get_path_user(user_id: uuid.UUID, current_user: CurrentUser) -> User:
 PathUser = Annotated[User, Depends(get_path_user)]
 # A row id in a path: bounded to the id columns' range, so an id past it is a 422, not a 500.
 RowId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
-
-
-async def get_correlation_id(request: Request) -> str | None:
-    value: str | None = getattr(request.state, "correlation_id", None)
-    return value
-
-
-CorrelationId = Annotated[str | None, Depends(get_correlation_id)]

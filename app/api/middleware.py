@@ -41,7 +41,6 @@ class RequestContextMiddleware:
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
         correlation_id = incoming_correlation_id(headers)
-        scope.setdefault("state", {})["correlation_id"] = correlation_id
         token = correlation_id_var.set(correlation_id)
         status = 500
         started = time.perf_counter()

@@ -39,7 +39,6 @@ def chat(
     store: ConversationStore,
     agent: Agent,
     request: ChatRequest,
-    correlation_id: str | None = None,
 ) -> ChatResponse:
     if request.conversation_id is None:
         conversation = store.create(user_id=user.id, title=request.message)
@@ -65,9 +64,7 @@ def chat(
         conversation_id=conversation.id,
         message=NewMessage(role="user", content=request.message),
     )
-    runner = ToolRunner(
-        context=ToolContext(session=session, user=user, correlation_id=correlation_id)
-    )
+    runner = ToolRunner(context=ToolContext(session=session, user=user))
     reply = agent.respond(
         AgentRequest(message=request.message, history=history, timezone=user.timezone, tools=runner)
     )

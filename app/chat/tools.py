@@ -31,7 +31,6 @@ class ToolContext:
 
     session: Session
     user: User
-    correlation_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,11 +125,7 @@ def _tool(
 def _add_task(ctx: ToolContext, args: TaskCreate) -> Any:
     """Create a task for the user. Only title is required. Returns the created task (id,
     title, priority, tags, due_at in UTC, recurrence, remind_before_minutes, ...)."""
-    return _dump(
-        task_service.create_task(
-            session=ctx.session, user=ctx.user, data=args, correlation_id=ctx.correlation_id
-        )
-    )
+    return _dump(task_service.create_task(session=ctx.session, user=ctx.user, data=args))
 
 
 @_tool("list_tasks", TaskQuery, "List or search tasks", read_only=True)
@@ -160,7 +155,6 @@ def _update_task(ctx: ToolContext, args: UpdateTaskArgs) -> Any:
             user=ctx.user,
             task_id=args.task_id,
             data=TaskUpdate.model_validate(values),
-            correlation_id=ctx.correlation_id,
         )
     )
 
@@ -175,7 +169,6 @@ def _complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> Any:
             user=ctx.user,
             task_id=args.task_id,
             completed=args.completed,
-            correlation_id=ctx.correlation_id,
         )
     )
 
@@ -183,9 +176,7 @@ def _complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> Any:
 @_tool("delete_task", TaskIdArgs, "Delete a task", destructive=True)
 def _delete_task(ctx: ToolContext, args: TaskIdArgs) -> Any:
     """Delete a task; the user can still restore it for 30 days (Undo in the web app)."""
-    task_service.delete_task(
-        session=ctx.session, user=ctx.user, task_id=args.task_id, correlation_id=ctx.correlation_id
-    )
+    task_service.delete_task(session=ctx.session, user=ctx.user, task_id=args.task_id)
     return {"deleted": args.task_id}
 
 

@@ -39,12 +39,11 @@ def enqueue(session: Session, message: Message, *, outbox_id: str) -> None:
     enqueue_all(session, [(message, outbox_id)])
 
 
-def record_all(
-    session: Session, events: Sequence[DomainEvent], *, correlation_id: str | None = None
-) -> None:
-    """Records domain events with the current request's correlation id and trace context."""
+def record_all(session: Session, events: Sequence[DomainEvent]) -> None:
+    """Records domain events with the correlation id and trace context of what runs: a
+    request (set by its middleware) or an event being handled (set by the consumer)."""
     headers: dict[str, str] = {}
-    correlation = correlation_id or correlation_id_var.get()
+    correlation = correlation_id_var.get()
     if correlation:
         headers[HEADER_CORRELATION_ID] = correlation
     traceparent = current_traceparent()
@@ -67,5 +66,5 @@ def record_all(
     )
 
 
-def record(session: Session, event: DomainEvent, *, correlation_id: str | None = None) -> None:
-    record_all(session, [event], correlation_id=correlation_id)
+def record(session: Session, event: DomainEvent) -> None:
+    record_all(session, [event])

@@ -90,7 +90,6 @@ def _emit(
     changes: dict[str, Any],
     *,
     old_remind_at: datetime | None,
-    correlation_id: str | None,
 ) -> None:
     assert task.id is not None
     common = {
@@ -117,7 +116,7 @@ def _emit(
                     remind_at=active_remind_at,
                 )
             )
-    outbox.record_all(session, events, correlation_id=correlation_id)
+    outbox.record_all(session, events)
 
 
 def _apply(session: Session, user: User, task: Task, values: dict[str, Any]) -> list[str] | None:
@@ -161,7 +160,6 @@ def create_task(
     session: Session,
     user: User,
     data: TaskCreate,
-    correlation_id: str | None = None,
     previous_occurrence_id: int | None = None,
 ) -> TaskPublic:
     task = Task(user_id=user.id, title=data.title, previous_occurrence_id=previous_occurrence_id)
@@ -176,7 +174,6 @@ def create_task(
         "created",
         _snapshot(task, tags),
         old_remind_at=None,
-        correlation_id=correlation_id,
     )
     result = _public(task, tags)
     session.commit()
@@ -193,7 +190,6 @@ def _change(
     user: User,
     task: Task,
     values: dict[str, Any],
-    correlation_id: str | None,
 ) -> TaskPublic:
     before_tags = _current_tags(session, task)
     before = _snapshot(task, before_tags)
@@ -213,10 +209,9 @@ def _change(
             event_type,
             changes,
             old_remind_at=old_remind_at,
-            correlation_id=correlation_id,
         )
         if "completed" in changes and task.recurrence is not None:
-            _follow_series(session, task, correlation_id)
+            _follow_series(session, task)
     # Built before the commit, which would expire the row and cost a SELECT to read it back.
     result = _public(task, after_tags)
     session.commit()
@@ -229,13 +224,12 @@ def update_task(
     user: User,
     task_id: int,
     data: TaskReplace | TaskUpdate,
-    correlation_id: str | None = None,
 ) -> TaskPublic:
     """A replacement (PUT) sets every field, omitted optional ones back to their defaults;
     a patch changes only the fields it gives."""
     task = _require(session, user, task_id)
     changes = data.model_dump(exclude_unset=isinstance(data, TaskUpdate))
-    return _change(session, user, task, changes, correlation_id)
+    return _change(session, user, task, changes)
 
 
 def set_completion(
@@ -244,23 +238,22 @@ def set_completion(
     user: User,
     task_id: int,
     completed: bool | None,
-    correlation_id: str | None = None,
 ) -> TaskPublic:
     """Sets completion when given, toggles it when None."""
     # Locked: reopening reads the series' successor, which the consumer may be creating.
     task = _require(session, user, task_id, lock=True)
     target = (not task.completed) if completed is None else completed
-    return _change(session, user, task, {"completed": target}, correlation_id)
+    return _change(session, user, task, {"completed": target})
 
 
-def _soft_delete(session: Session, task: Task, correlation_id: str | None) -> None:
+def _soft_delete(session: Session, task: Task) -> None:
     old_remind_at = None if task.completed else task.remind_at
     task.deleted_at = utcnow()
     session.add(task)
-    _emit(session, task, "deleted", {}, old_remind_at=old_remind_at, correlation_id=correlation_id)
+    _emit(session, task, "deleted", {}, old_remind_at=old_remind_at)
 
 
-def _follow_series(session: Session, task: Task, correlation_id: str | None) -> None:
+def _follow_series(session: Session, task: Task) -> None:
     """Reopening an occurrence takes back the open occurrence its completion created, so the
     series has one open occurrence again (an undo of the completion); completing it again
     brings that occurrence back (the consumer creates one only when there is none)."""
@@ -269,20 +262,18 @@ def _follow_series(session: Session, task: Task, correlation_id: str | None) -> 
     if successor is None:
         return
     if not task.completed and successor.deleted_at is None and not successor.completed:
-        _soft_delete(session, successor, correlation_id)
+        _soft_delete(session, successor)
     elif task.completed and successor.deleted_at is not None:
-        _undelete(session, successor, correlation_id)
+        _undelete(session, successor)
 
 
-def delete_task(
-    *, session: Session, user: User, task_id: int, correlation_id: str | None = None
-) -> None:
+def delete_task(*, session: Session, user: User, task_id: int) -> None:
     """A soft delete: the task is hidden everywhere and restorable for RESTORE_WINDOW."""
-    _soft_delete(session, _require(session, user, task_id), correlation_id)
+    _soft_delete(session, _require(session, user, task_id))
     session.commit()
 
 
-def _undelete(session: Session, task: Task, correlation_id: str | None) -> list[str]:
+def _undelete(session: Session, task: Task) -> list[str]:
     """Brings a deleted task back (no commit); returns its tags."""
     task.deleted_at = None
     session.add(task)
@@ -293,21 +284,18 @@ def _undelete(session: Session, task: Task, correlation_id: str | None) -> list[
         "restored",
         _snapshot(task, tags),
         old_remind_at=None,
-        correlation_id=correlation_id,
     )
     return tags
 
 
-def restore_task(
-    *, session: Session, user: User, task_id: int, correlation_id: str | None = None
-) -> TaskPublic:
+def restore_task(*, session: Session, user: User, task_id: int) -> TaskPublic:
     """Brings back a task deleted less than RESTORE_WINDOW ago, as it was."""
     task = tasks_crud.find_task(session=session, user_id=user.id, task_id=task_id, lock=True)
     if task is None or (task.deleted_at and task.deleted_at < utcnow() - RESTORE_WINDOW):
         raise NotFound(f"task {task_id} not found")
     if task.deleted_at is None:
         raise Conflict(f"task {task_id} is not deleted")
-    result = _public(task, _undelete(session, task, correlation_id))
+    result = _public(task, _undelete(session, task))
     session.commit()
     return result
 
@@ -342,9 +330,7 @@ def _completed_occurrence(task: Task | None) -> Task | None:
     return task
 
 
-def create_next_occurrence(
-    *, session: Session, user: User, task_id: int, correlation_id: str | None = None
-) -> TaskPublic | None:
+def create_next_occurrence(*, session: Session, user: User, task_id: int) -> TaskPublic | None:
     """Creates the next occurrence of a completed recurring task, once.
 
     previous_occurrence_id is unique, so a second call (a duplicate event) finds
@@ -383,6 +369,5 @@ def create_next_occurrence(
         session=session,
         user=user,
         data=data,
-        correlation_id=correlation_id,
         previous_occurrence_id=task_id,
     )

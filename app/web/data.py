@@ -251,14 +251,13 @@ def _import(text: str, session: SessionDep, user: PathUser) -> ImportResult:
             skipped.append(f"line {line}: {reason}")
             continue
         try:
-            created = tasks.create_task(session=session, user=user, data=data, correlation_id=None)
+            created = tasks.create_task(session=session, user=user, data=data)
             if completed:
                 tasks.set_completion(
                     session=session,
                     user=user,
                     task_id=created.id,
                     completed=True,
-                    correlation_id=None,
                 )
         except InvalidInput as exc:
             skipped.append(f"line {line}: {exc.message}")

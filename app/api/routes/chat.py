@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from app.api.deps import CorrelationId, PathUser, RowId, SessionDep, SettingsDep
+from app.api.deps import PathUser, RowId, SessionDep, SettingsDep
 from app.api.responses import NOT_FOUND, USER_SCOPED, body_route
 from app.chat import service
 from app.chat.agents.base import Agent
@@ -46,7 +46,6 @@ def chat(
     store: StoreDep,
     agent: AgentDep,
     body: ChatRequest,
-    correlation_id: CorrelationId,
 ) -> ChatResponse:
     """One turn: the reply and the tool calls made; omit conversation_id to start one."""
     return service.chat(
@@ -55,7 +54,6 @@ def chat(
         store=store,
         agent=agent,
         request=body,
-        correlation_id=correlation_id,
     )
 
 
@@ -66,7 +64,6 @@ def undo(
     user: PathUser,
     store: StoreDep,
     body: ChatUndoRequest,
-    correlation_id: CorrelationId,
 ) -> ChatResponse:
     """Reverses the assistant's last `count` changes in the conversation (the UI's undo
     button): a turn "undo" answered by the built-in agent, whichever agent made them."""
@@ -77,7 +74,6 @@ def undo(
         store=store,
         agent=BuiltinAgent(),
         request=ChatRequest(conversation_id=body.conversation_id, message=message),
-        correlation_id=correlation_id,
     )
 
 

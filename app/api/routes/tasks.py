@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
 
-from app.api.deps import CorrelationId, PathUser, RowId, SessionDep
+from app.api.deps import PathUser, RowId, SessionDep
 from app.api.responses import NOT_FOUND, USER_SCOPED, body_route, conflict
 from app.models.task import CompletionUpdate, TaskCreate, TaskPublic, TaskReplace, TaskUpdate
 from app.models.task_query import TaskQuery
@@ -40,10 +40,8 @@ def list_tasks(
 @router.post(
     "", response_model=TaskPublic, status_code=status.HTTP_201_CREATED, responses=body_route()
 )
-def create_task(
-    *, session: SessionDep, user: PathUser, body: TaskCreate, correlation_id: CorrelationId
-) -> TaskPublic:
-    return tasks.create_task(session=session, user=user, data=body, correlation_id=correlation_id)
+def create_task(*, session: SessionDep, user: PathUser, body: TaskCreate) -> TaskPublic:
+    return tasks.create_task(session=session, user=user, data=body)
 
 
 @router.get("/{task_id}", response_model=TaskPublic, responses=NOT_FOUND)
@@ -53,34 +51,20 @@ def read_task(*, session: SessionDep, user: PathUser, task_id: RowId) -> TaskPub
 
 @router.put("/{task_id}", response_model=TaskPublic, responses=body_route(NOT_FOUND))
 def replace_task(
-    *,
-    session: SessionDep,
-    user: PathUser,
-    task_id: RowId,
-    body: TaskReplace,
-    correlation_id: CorrelationId,
+    *, session: SessionDep, user: PathUser, task_id: RowId, body: TaskReplace
 ) -> TaskPublic:
     """Replaces every field; omitted optional fields return to their defaults."""
-    return tasks.update_task(
-        session=session, user=user, task_id=task_id, data=body, correlation_id=correlation_id
-    )
+    return tasks.update_task(session=session, user=user, task_id=task_id, data=body)
 
 
 @router.patch(
     "/{task_id}", response_model=TaskPublic, responses=body_route(NOT_FOUND, RECURRING_NEEDS_DUE)
 )
 def update_task(
-    *,
-    session: SessionDep,
-    user: PathUser,
-    task_id: RowId,
-    body: TaskUpdate,
-    correlation_id: CorrelationId,
+    *, session: SessionDep, user: PathUser, task_id: RowId, body: TaskUpdate
 ) -> TaskPublic:
     """Changes only the fields given; null clears due_at, recurrence or the reminder."""
-    return tasks.update_task(
-        session=session, user=user, task_id=task_id, data=body, correlation_id=correlation_id
-    )
+    return tasks.update_task(session=session, user=user, task_id=task_id, data=body)
 
 
 @router.patch("/{task_id}/complete", response_model=TaskPublic, responses=body_route(NOT_FOUND))
@@ -89,34 +73,23 @@ def complete_task(
     session: SessionDep,
     user: PathUser,
     task_id: RowId,
-    correlation_id: CorrelationId,
     body: Annotated[CompletionUpdate | None, Body()] = None,
 ) -> TaskPublic:
     """With {"completed": true|false} sets completion; with no body, toggles it."""
     return tasks.set_completion(
-        session=session,
-        user=user,
-        task_id=task_id,
-        completed=body.completed if body else None,
-        correlation_id=correlation_id,
+        session=session, user=user, task_id=task_id, completed=body.completed if body else None
     )
 
 
 @router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
-def delete_task(
-    *, session: SessionDep, user: PathUser, task_id: RowId, correlation_id: CorrelationId
-) -> Response:
+def delete_task(*, session: SessionDep, user: PathUser, task_id: RowId) -> Response:
     """Deletes the task: it leaves every listing at once and can be restored for 30 days."""
-    tasks.delete_task(session=session, user=user, task_id=task_id, correlation_id=correlation_id)
+    tasks.delete_task(session=session, user=user, task_id=task_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{task_id}/restore", response_model=TaskPublic, responses=NOT_FOUND | NOT_DELETED)
-def restore_task(
-    *, session: SessionDep, user: PathUser, task_id: RowId, correlation_id: CorrelationId
-) -> TaskPublic:
+def restore_task(*, session: SessionDep, user: PathUser, task_id: RowId) -> TaskPublic:
     """Brings back a task deleted in the last 30 days, as it was (tags, due date, reminder);
     a task that is not deleted is a 409, one deleted longer ago (or unknown) a 404."""
-    return tasks.restore_task(
-        session=session, user=user, task_id=task_id, correlation_id=correlation_id
-    )
+    return tasks.restore_task(session=session, user=user, task_id=task_id)

@@ -72,6 +72,30 @@ def test_correlation_id_reaches_api_log_event_header_and_consumer_log(
     assert consumer_lines[0]["trace_id"] == api_line["trace_id"]
 
 
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("chat", {"message": "add water plants"}), ("import/todoist", None)],
+)
+def test_events_of_the_assistant_and_the_import_carry_the_requests_correlation_id(
+    client: TestClient, engine: Engine, path: str, body: dict[str, str] | None
+) -> None:
+    """The id travels in the context, not as an argument: these write tasks far from the
+    route (a tool call; a row of a CSV) and must still stamp it on their events."""
+    user = signup(client)
+    headers = {**user.headers, "X-Correlation-ID": f"via-{path.replace('/', '-')}"}
+    if body is None:
+        csv = "TYPE,CONTENT,PRIORITY\ntask,water plants,4\n"
+        response = client.post(
+            f"/api/{user.id}/{path}", content=csv, headers={**headers, "Content-Type": "text/csv"}
+        )
+    else:
+        response = client.post(f"/api/{user.id}/{path}", json=body, headers=headers)
+    assert response.status_code in (200, 201), response.text
+    with Session(engine) as session:
+        rows = session.exec(select(OutboxMessage)).all()
+    assert rows and {r.correlation_id for r in rows} == {headers["X-Correlation-ID"]}
+
+
 def test_correlation_id_is_made_when_missing_and_taken_from_traceparent(client: TestClient) -> None:
     made = client.get("/healthz").headers["X-Correlation-ID"]
     assert len(made) == 32
