@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.schema import SchemaItem
 
 from app.core.db import UTCDateTime
 
@@ -22,6 +23,12 @@ from app.core.db import UTCDateTime
 def serial_id() -> sa.Column[int]:
     """The integer primary key column; its table lists sa.PrimaryKeyConstraint("id")."""
     return sa.Column("id", sa.Integer(), nullable=False)
+
+
+def create_serial_table(name: str, *items: SchemaItem) -> None:
+    """A table keyed by a serial `id`, its first column. (Where PrimaryKeyConstraint stands
+    among the items does not change the DDL: the primary key is always rendered first.)"""
+    op.create_table(name, serial_id(), *items, sa.PrimaryKeyConstraint("id"))
 
 
 def user_id() -> sa.Column[uuid.UUID]:
@@ -42,14 +49,12 @@ def timestamp(name: str, *, nullable: bool = False) -> sa.Column[datetime]:
 def create_event_record_table(name: str, *columns: sa.Column[Any]) -> None:
     """A table of rows a consumer writes once per event about a user's task, as
     app/models/event_record.py declares them: event_id is unique, the row goes with its user."""
-    op.create_table(
+    create_serial_table(
         name,
-        serial_id(),
         sa.Column("event_id", sa.String(length=36), nullable=False),
         user_id(),
         sa.Column("task_id", sa.Integer(), nullable=False),
         *columns,
         owned_by_user(),
-        sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("event_id"),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.alembic.columns import owned_by_user, serial_id, timestamp, user_id
+from app.alembic.columns import create_serial_table, owned_by_user, serial_id, timestamp, user_id
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -37,9 +37,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("user_id", "name_key", name="uq_tags_user_name_key"),
     )
-    op.create_table(
+    create_serial_table(
         "tasks",
-        serial_id(),
         user_id(),
         sa.Column("title", sa.String(length=500), nullable=False),
         sa.Column("description", sa.Text(), server_default="", nullable=False),
@@ -56,7 +55,6 @@ def upgrade() -> None:
         timestamp("updated_at"),
         sa.ForeignKeyConstraint(["previous_occurrence_id"], ["tasks.id"], ondelete="SET NULL"),
         owned_by_user(),
-        sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("previous_occurrence_id"),
     )
     op.create_index("ix_tasks_reminder_due", "tasks", ["reminder_sent", "remind_at"], unique=False)

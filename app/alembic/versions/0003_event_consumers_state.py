@@ -5,16 +5,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.alembic.columns import create_event_record_table, serial_id, timestamp
+from app.alembic.columns import create_event_record_table, create_serial_table, timestamp
 
 revision: str = "0003"
 down_revision: str | None = "0002"
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_serial_table(
         "dead_letters",
-        serial_id(),
         sa.Column("topic", sa.String(length=100), nullable=False),
         sa.Column("consumer", sa.String(length=50), nullable=False),
         sa.Column("key", sa.String(length=100), nullable=True),
@@ -22,7 +21,6 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=False),
         timestamp("failed_at"),
         timestamp("replayed_at", nullable=True),
-        sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_dead_letters_topic"), "dead_letters", ["topic"], unique=False)
 

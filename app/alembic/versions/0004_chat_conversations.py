@@ -5,37 +5,33 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.alembic.columns import owned_by_user, serial_id, timestamp, user_id
+from app.alembic.columns import create_serial_table, owned_by_user, timestamp, user_id
 
 revision: str = "0004"
 down_revision: str | None = "0003"
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_serial_table(
         "conversations",
-        serial_id(),
         user_id(),
         sa.Column("title", sa.String(length=200), nullable=False),
         timestamp("created_at"),
         timestamp("updated_at"),
         owned_by_user(),
-        sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(
         "ix_conversations_user_updated", "conversations", ["user_id", "updated_at"], unique=False
     )
 
-    op.create_table(
+    create_serial_table(
         "messages",
-        serial_id(),
         sa.Column("conversation_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("content", sa.Text(), nullable=False),
         sa.Column("tool_calls", sa.Text(), nullable=False),
         timestamp("created_at"),
         sa.ForeignKeyConstraint(["conversation_id"], ["conversations.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(
         "ix_messages_conversation_id", "messages", ["conversation_id", "id"], unique=False

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from app.alembic.columns import owned_by_user, serial_id, timestamp, user_id
+from app.alembic.columns import create_serial_table, owned_by_user, timestamp, user_id
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -18,9 +18,8 @@ down_revision: str | None = "0007"
 def upgrade() -> None:
     # A nullable column without a default: no table rewrite on PostgreSQL or SQLite.
     op.add_column("tasks", timestamp("deleted_at", nullable=True))
-    op.create_table(
+    create_serial_table(
         "saved_views",
-        serial_id(),
         user_id(),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("name_key", sa.String(length=100), nullable=False),
@@ -28,7 +27,6 @@ def upgrade() -> None:
         timestamp("created_at"),
         timestamp("updated_at"),
         owned_by_user(),
-        sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("user_id", "name_key", name="uq_saved_views_user_name_key"),
     )
 
