@@ -242,6 +242,31 @@ def test_other_tab_shows_change_when_task_added_elsewhere(
     expect(task_item(second, "arrives live")).to_have_count(0, timeout=5_000)
 
 
+def test_live_update_keeps_the_rows_of_unchanged_tasks(
+    new_context: NewContext, live_server: LiveServer
+) -> None:
+    """A live refresh puts back the same element for a task that did not change, so a click
+    in progress on it (mousedown, re-render, mouseup) is not lost; a changed task is redrawn."""
+    page = new_context().new_page()
+    page.goto(live_server.url)
+    sign_up(page)
+    expect(page.locator("#live-status")).to_have_text("Live")
+    add_task(page, "stays put")
+    add_task(page, "changes elsewhere")
+    for title in ("stays put", "changes elsewhere"):
+        task_item(page, title).evaluate("row => { row.dataset.drawnBefore = 'yes'; }")
+    api = f"{live_server.url}/api/{session_value(page, 'user.id')}/tasks"
+    auth = {"Authorization": f"Bearer {session_value(page, 'token')}"}
+    changed = task_item(page, "changes elsewhere").get_attribute("data-task-id")
+    assert page.request.patch(f"{api}/{changed}", headers=auth, data={"priority": "P1"}).ok
+    assert page.request.post(api, headers=auth, data={"title": "arrives live"}).status == 201
+
+    expect(task_item(page, "arrives live")).to_be_visible(timeout=5_000)
+    expect(task_item(page, "changes elsewhere").locator(".prio")).to_have_text("P1")
+    expect(task_item(page, "changes elsewhere")).not_to_have_attribute("data-drawn-before", "yes")
+    expect(task_item(page, "stays put")).to_have_attribute("data-drawn-before", "yes")
+
+
 def test_list_refetched_when_socket_pushes_event(
     new_context: NewContext, live_server: LiveServer
 ) -> None:

@@ -52,6 +52,13 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
   let shown = [];
   /** A row to focus as soon as a render shows it (a restored task). */
   let focusNext = "";
+  /**
+   * The rows last rendered by task id, with what they were drawn from. A render puts back the
+   * same element for a task that did not change: a live update then never swaps a row under
+   * a click in progress (mousedown on the old element, mouseup on the new one is no click).
+   * @type {Map<number, {key: string, item: HTMLElement}>}
+   */
+  let rowsById = new Map();
 
   const base = () => `/api/${ctx.user().id}`;
   const field = (name) => /** @type {HTMLInputElement} */ (filterForm.elements.namedItem(name));
@@ -178,9 +185,18 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
     const focusId = focusInList ? active.id : "";
     const rows = oneRowPerSeries(tasks);
     const current = view();
+    const tz = ctx.user().timezone;
+    const drawn = new Map();
+    /** The task's row: the one on screen if it would be drawn the same, else a new one. */
+    const row = (task) => {
+      const key = JSON.stringify([task, tz, isOverdue(task)]);
+      const before = rowsById.get(task.id);
+      const item = before?.key === key ? before.item : renderTask(task);
+      drawn.set(task.id, { key, item });
+      return item;
+    };
     heading.textContent = current.name;
     if (current.groupByDay) {
-      const tz = ctx.user().timezone;
       const days = new Map();
       for (const task of rows) {
         const key = dayKey(task.due_at, tz);
@@ -193,13 +209,14 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
             "section",
             { className: "day-group", "aria-labelledby": `day-${key}` },
             h("h3", { id: `day-${key}`, className: "day-title" }, formatDay(key, tz)),
-            h("ul", { className: "task-list", "aria-labelledby": `day-${key}` }, ...dayTasks.map(renderTask)),
+            h("ul", { className: "task-list", "aria-labelledby": `day-${key}` }, ...dayTasks.map(row)),
           ),
         ),
       );
     } else {
-      groups.replaceChildren(h("ul", { id: "task-list", className: "task-list", "aria-labelledby": "tasks-title" }, ...rows.map(renderTask)));
+      groups.replaceChildren(h("ul", { id: "task-list", className: "task-list", "aria-labelledby": "tasks-title" }, ...rows.map(row)));
     }
+    rowsById = drawn;
     if (focusInList) {
       const again = focusId ? document.getElementById(focusId) : null;
       (again ?? heading).focus();
@@ -224,9 +241,13 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
     next.disabled = offset + PAGE_SIZE >= total;
   }
 
+  function isOverdue(task) {
+    return Boolean(!task.completed && task.due_at && new Date(task.due_at) < new Date());
+  }
+
   function renderTask(task) {
     const tz = ctx.user().timezone;
-    const overdue = !task.completed && task.due_at && new Date(task.due_at) < new Date();
+    const overdue = isOverdue(task);
     const id = `task-${task.id}`;
     const hasReminder = task.remind_before_minutes !== null && task.remind_before_minutes !== undefined;
     const item = h("li", { className: `task${task.completed ? " done" : ""}`, "data-task-id": task.id, id, tabindex: "-1" });
@@ -310,6 +331,7 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
   }
 
   async function toggle(task) {
+    rowsById.delete(task.id); // its checkbox already shows the change, whatever the answer
     try {
       const data = await setCompleted(task, !task.completed);
       ctx.clearError();
@@ -356,6 +378,7 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
 
   function startEdit(item, task) {
     editing = true;
+    rowsById.delete(task.id); // the row now holds the form
     const form = editForm(task, {
       timeZone: ctx.user().timezone,
       save: async (body) => {
@@ -472,6 +495,7 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
     reset() {
       offset = 0;
       editing = false;
+      rowsById = new Map();
       groups.replaceChildren();
       summary.textContent = "";
       tagBox.replaceChildren();
