@@ -68,7 +68,8 @@ PRIORITY_DOC = "P1 (most urgent) to P4 (default, least urgent)."
 TAGS_DOC = "Tag names (a leading '#' is dropped); created if new."
 DUE_AT_DOC = (
     "Due date-time, ISO 8601. With an offset (2026-03-06T17:00:00+01:00) it is that instant; "
-    "without one (2026-03-06T17:00:00) it is read in the user's timezone."
+    "without one (2026-03-06T17:00:00) it is read in the user's timezone. A day with no time "
+    "of day is 23:59:59 of that day (2026-03-06T23:59:59): shown as that day, overdue after it."
 )
 RECURRENCE_DOC = (
     "Repeat rule: an RFC 5545 RRULE without DTSTART (FREQ=WEEKLY;BYDAY=MO,WE), a preset "

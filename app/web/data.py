@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from app.api.deps import PathUser, SessionDep
 from app.api.responses import INVALID, UNAVAILABLE, USER_SCOPED
 from app.chat.parsing.quick_add import parse_quick_add
+from app.domain.due_dates import is_all_day
 from app.domain.timezones import parse_timezone
 from app.models.activity import ActivityQuery
 from app.models.notification import NotificationQuery
@@ -117,7 +118,10 @@ def _csv(user: PathUser, items: list[TaskPublic]) -> str:
                 "DESCRIPTION": task.description,
                 "PRIORITY": str(5 - int(task.priority.value[1])),
                 "INDENT": "1",
-                "DATE": due.strftime("%Y-%m-%d %H:%M") if due else "",
+                # Todoist reads a date alone as a day without a time.
+                "DATE": due.strftime("%Y-%m-%d" if is_all_day(due) else "%Y-%m-%d %H:%M")
+                if due
+                else "",
                 "DATE_LANG": "en",
                 "TIMEZONE": user.timezone,
                 "DUE_AT": task.due_at.isoformat() if task.due_at else "",

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 import dateparser
 from dateutil.relativedelta import relativedelta
+
+from app.domain.due_dates import all_day
 
 # A date phrase starts at one of these words.
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -29,7 +31,7 @@ _TRIGGER = re.compile(
     r"\d{1,2}/\d{1,2}|day)$",
     re.IGNORECASE,
 )
-# A phrase that names a time of day; without one, a date gets DEFAULT_TIME.
+# A phrase that names a time of day; without one, a date is due all day (domain.due_dates).
 _HAS_TIME = re.compile(
     r"\d{1,2}(:\d{2})?\s*(am|pm)\b|\b\d{1,2}:\d{2}\b|\b(noon|midnight|tonight|morning|"
     r"afternoon|evening|hours?|minutes?|mins?)\b",
@@ -47,8 +49,6 @@ _DAY_NEXT_WEEK = re.compile(
 )
 _DAY_OF_MONTH = re.compile(r"^(by\s+|due\s+|on\s+)?(the\s+)?(\d{1,2})(st|nd|rd|th)$")
 _TIME_SUFFIX = re.compile(r"^(.*?)\s+(at\s+)?(\d{1,2}(:\d{2})?\s*(am|pm)|\d{1,2}:\d{2}|noon)$")
-
-DEFAULT_TIME = time(17, 0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,12 +143,8 @@ def read_date(phrase: str, now: datetime) -> tuple[datetime, bool] | None:
 
 
 def finalize(value: datetime, has_time: bool) -> datetime:
-    """A date without a time of day is due at DEFAULT_TIME."""
-    if has_time:
-        return value.replace(second=0, microsecond=0)
-    return value.replace(
-        hour=DEFAULT_TIME.hour, minute=DEFAULT_TIME.minute, second=0, microsecond=0
-    )
+    """A date without a time of day is due all day."""
+    return value.replace(second=0, microsecond=0) if has_time else all_day(value)
 
 
 def find_date(words: list[str], now: datetime) -> FoundDate | None:

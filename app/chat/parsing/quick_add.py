@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.chat.parsing.dates import DEFAULT_TIME, finalize, find_date
+from app.chat.parsing.dates import finalize, find_date
 from app.chat.parsing.patterns import phrase
 from app.chat.parsing.recurrence import find_recurrence, first_occurrence
 from app.chat.parsing.wording import (
@@ -26,6 +26,7 @@ from app.chat.parsing.wording import (
     describe_reminder,
     describe_rule,
 )
+from app.domain.due_dates import ALL_DAY
 
 TokenKind = Literal["due", "priority", "tag", "recurrence", "reminder"]
 
@@ -47,7 +48,7 @@ class QuickAdd(BaseModel):
 
     title: str
     due: datetime | None = None
-    """Aware, in the user's timezone; a date without a time of day is due at 17:00."""
+    """Aware, in the user's timezone; a date without a time of day is due all day (23:59:59)."""
     due_date_only: bool = False
     priority: int | None = Field(default=None, ge=1, le=4)
     tags: list[str] = Field(default_factory=list)
@@ -278,9 +279,9 @@ def read_quick_add(text: str, now: datetime, *, priority_words: bool = False) ->
         due = finalize(value, has_time)
         values["due"], values["due_date_only"] = due, not has_time
         span = _word_span(words, date.start, date.end)
-        reading.take(span[0], span[1], "due", describe_due(due, now, date_only=not has_time), span)
+        reading.take(span[0], span[1], "due", describe_due(due, now), span)
     elif recurrence is not None:
-        values["due"] = first_occurrence(recurrence.rule, now, at or DEFAULT_TIME)
+        values["due"] = first_occurrence(recurrence.rule, now, at or ALL_DAY)
         values["due_date_only"] = at is None
 
     tokens = sorted(reading.tokens, key=lambda t: t.start)

@@ -126,7 +126,9 @@ def find_recurrence(words: list[str], now: datetime) -> FoundRecurrence | None:
 
 def first_occurrence(rule: str, now: datetime, at: time) -> datetime:
     """The first time the rule fires after now, at the given time of day (wall clock)."""
-    start = now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0, tzinfo=None)
+    start = now.replace(
+        hour=at.hour, minute=at.minute, second=at.second, microsecond=0, tzinfo=None
+    )
     # The interval counts from the first occurrence, so it does not delay the first one.
     first_rule = ";".join(p for p in rule.split(";") if not p.startswith("INTERVAL="))
     parsed = rrulestr(first_rule, dtstart=start)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.domain.due_dates import is_all_day
 from app.domain.recurrence import is_cron
 
 _DAYS = {
@@ -111,11 +112,11 @@ def describe_day(value: datetime, now: datetime) -> str:
     return label if value.year == now.year else f"{label} {value.year}"
 
 
-def describe_due(value: datetime, now: datetime, *, date_only: bool = False) -> str:
-    """'Tomorrow 9:00', 'Friday', '3 Dec 2027 12:00' in the user's timezone."""
+def describe_due(value: datetime, now: datetime) -> str:
+    """'Tomorrow 9:00', 'Friday' (all day), '3 Dec 2027 12:00' in the user's timezone."""
     local = value.astimezone(now.tzinfo)
     day = describe_day(local, now)
-    return day if date_only else f"{day} {describe_clock(local)}"
+    return day if is_all_day(local) else f"{day} {describe_clock(local)}"
 
 
 def describe_minutes(minutes: int) -> str:

@@ -18,9 +18,9 @@ from tests.app.chat.evaluation import SEED, load, seeded_session
 @pytest.mark.parametrize(
     ("tz", "expected"),
     [
-        ("Europe/Berlin", "2026-03-06T17:00:00+01:00"),
-        ("America/New_York", "2026-03-05T17:00:00-05:00"),
-        ("Asia/Tokyo", "2026-03-06T17:00:00+09:00"),
+        ("Europe/Berlin", "2026-03-06T23:59:59+01:00"),
+        ("America/New_York", "2026-03-05T23:59:59-05:00"),
+        ("Asia/Tokyo", "2026-03-06T23:59:59+09:00"),
     ],
 )
 def test_parse_reads_tomorrow_in_user_timezone(tz: str, expected: str) -> None:

@@ -37,15 +37,15 @@ def _parse(text: str) -> dict[str, object]:
         ),
         (
             "standup every weekday",
-            {"recurrence": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "due": "2026-03-04T17:00:00+01:00"},
+            {"recurrence": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "due": "2026-03-04T23:59:59+01:00"},
         ),
         (
             "pay rent every last day",
-            {"recurrence": "FREQ=MONTHLY;BYMONTHDAY=-1", "due": "2026-03-31T17:00:00+02:00"},
+            {"recurrence": "FREQ=MONTHLY;BYMONTHDAY=-1", "due": "2026-03-31T23:59:59+02:00"},
         ),
         (
             "invoices last day of every month",
-            {"recurrence": "FREQ=MONTHLY;BYMONTHDAY=-1", "due": "2026-03-31T17:00:00+02:00"},
+            {"recurrence": "FREQ=MONTHLY;BYMONTHDAY=-1", "due": "2026-03-31T23:59:59+02:00"},
         ),
         ("water plants every other week", {"recurrence": "FREQ=WEEKLY;INTERVAL=2"}),
         ("backup every 3 days", {"recurrence": "FREQ=DAILY;INTERVAL=3"}),
@@ -55,8 +55,8 @@ def _parse(text: str) -> dict[str, object]:
         ("review tagged work", {"tags": ["work"]}),
         ("review with tags work and home", {"tags": ["work", "home"]}),
         ("review in 2 hours", {"due": "2026-03-04T12:00:00+01:00", "date_only": False}),
-        ("review end of month", {"due": "2026-03-31T17:00:00+02:00", "date_only": True}),
-        ("review next week", {"due": "2026-03-09T17:00:00+01:00", "date_only": True}),
+        ("review end of month", {"due": "2026-03-31T23:59:59+02:00", "date_only": True}),
+        ("review next week", {"due": "2026-03-09T23:59:59+01:00", "date_only": True}),
         (
             "dentist friday 3pm remind me 30 minutes before",
             {"due": "2026-03-06T15:00:00+01:00", "reminder": 30},
@@ -75,7 +75,7 @@ def test_parse_quick_add_reads_todoist_grammar(text: str, expected: dict[str, ob
 def test_parse_quick_add_keeps_quoted_text_as_title() -> None:
     parsed = parse_quick_add('"lunch at 12" tomorrow p1', now=NOW, tz=BERLIN)
     assert parsed.title == "lunch at 12"
-    assert parsed.due is not None and parsed.due.isoformat() == "2026-03-05T17:00:00+01:00"
+    assert parsed.due is not None and parsed.due.isoformat() == "2026-03-05T23:59:59+01:00"
     assert parsed.priority == 1
 
 
@@ -96,7 +96,7 @@ def test_parse_quick_add_reads_dates_in_the_users_timezone() -> None:
     # 23:30 UTC on the 4th is already the 5th in Tokyo.
     late = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)
     parsed = parse_quick_add("call home tomorrow", now=late, tz=ZoneInfo("Asia/Tokyo"))
-    assert parsed.due is not None and parsed.due.isoformat() == "2026-03-06T17:00:00+09:00"
+    assert parsed.due is not None and parsed.due.isoformat() == "2026-03-06T23:59:59+09:00"
     assert parsed.due_date_only
 
 

@@ -3,7 +3,6 @@
 // title instead, so no word is ever taken by the parser without the user seeing it.
 
 import { h, byId } from "./dom.js";
-import { ALL_DAY_TIME } from "./format.js";
 
 const DEBOUNCE_MS = 200;
 const KIND_WORDS = { due: "Due", priority: "Priority", tag: "Tag", recurrence: "Repeats", reminder: "Reminder" };
@@ -101,8 +100,8 @@ export function createQuickAdd(ctx) {
     // A repeat without a date ("every month on the 1st") starts at its first occurrence.
     const dueFrom = reading.tokens.some((t) => t.kind === "due") ? "due" : "recurrence";
     if (reading.due && keeps(dueFrom)) {
-      // A day without a time is stored at the end of that day (see format.js).
-      out.due_at = reading.due_date_only ? `${reading.due.slice(0, 10)}T${ALL_DAY_TIME}` : reading.due;
+      // A day without a time already reads as the end of that day (see format.js).
+      out.due_at = reading.due;
       if (reading.reminder_minutes_before !== null && keeps("reminder")) out.remind_before_minutes = reading.reminder_minutes_before;
     }
     if (reading.priority && keeps("priority")) out.priority = `P${reading.priority}`;
