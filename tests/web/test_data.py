@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.web.conftest import LiveServer
 from tests.web.test_views import Api, _day
@@ -107,3 +107,27 @@ def test_todoist_csv_imported_with_words_for_dates_and_inverted_priorities(
     paper = task_item(page, "Read a paper")
     expect(paper.locator(".prio")).to_have_text("P4")
     expect(paper).to_contain_text("notes here")
+
+
+def test_import_renews_a_rejected_token_and_sends_the_file_again(
+    new_context: NewContext, live_server: LiveServer, tmp_path: Path
+) -> None:
+    page = _new_user_page(new_context, live_server)
+    uploads: list[str] = []
+
+    def expired_once(route: Route) -> None:
+        uploads.append(route.request.post_data or "")
+        if len(uploads) == 1:
+            route.fulfill(status=401, json={"message": "The access token has expired."})
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/import/todoist$"), expired_once)
+    upload = tmp_path / "todoist.csv"
+    upload.write_text(TODOIST_CSV)
+    _open_account(page)
+    with page.expect_request(re.compile(r"/api/auth/refresh$")):
+        page.get_by_label("Import a Todoist CSV export").set_input_files(upload)
+    expect(page.get_by_role("dialog", name="Your account")).to_contain_text("Imported 2 tasks.")
+    assert uploads == [TODOIST_CSV, TODOIST_CSV]
+    expect(page.get_by_role("alert")).to_be_empty()

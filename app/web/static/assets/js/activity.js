@@ -48,7 +48,7 @@ export function describeEntry(entry) {
 }
 
 /**
- * @param {{call: Function, user: () => any, token: () => string|null, announce: (msg: string) => void,
+ * @param {{call: Function, user: () => any, announce: (msg: string) => void,
  *          onImported: () => void}} ctx
  */
 export function createDetails(ctx) {

@@ -30,15 +30,16 @@ export function errorMessage(status, body) {
 /**
  * @param {string} method
  * @param {string} path under the same origin, e.g. /api/auth/login
- * @param {{token?: string|null, body?: unknown, params?: URLSearchParams, raw?: boolean}} [options]
+ * @param {{token?: string|null, body?: unknown, contentType?: string, params?: URLSearchParams, raw?: boolean}} [options]
+ *   contentType: send body (a string) as it is, with this type, instead of as JSON
  *   raw: return the answer's text (downloads) instead of parsing JSON
  * @returns {Promise<{data: any, headers: Headers, status: number}>}
  */
-export async function request(method, path, { token = null, body, params, raw = false } = {}) {
+export async function request(method, path, { token = null, body, contentType, params, raw = false } = {}) {
   // X-Requested-With: the API's CSRF guard on the routes that read the session cookie (a
   // cross-site form cannot send it); harmless everywhere else.
   const headers = { Accept: "application/json", "X-Requested-With": "taskflow" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (body !== undefined) headers["Content-Type"] = contentType ?? "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   const url = params && [...params.keys()].length ? `${path}?${params}` : path;
   let response;
@@ -46,7 +47,7 @@ export async function request(method, path, { token = null, body, params, raw = 
     response = await fetch(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || contentType ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, errorMessage(0, null));

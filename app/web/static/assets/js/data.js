@@ -4,7 +4,7 @@
 import { h } from "./dom.js";
 
 /**
- * @param {{call: Function, user: () => any, token: () => string|null, announce: (msg: string) => void,
+ * @param {{call: Function, user: () => any, announce: (msg: string) => void,
  *          onImported: () => void}} ctx
  * @returns {HTMLElement}
  */
@@ -28,13 +28,8 @@ export function dataSection(ctx) {
     if (!chosen) return;
     status.textContent = "Importing…";
     try {
-      const response = await fetch(`${base()}/import/todoist`, {
-        method: "POST",
-        headers: { "Content-Type": "text/csv", Authorization: `Bearer ${ctx.token()}`, Accept: "application/json" },
-        body: await chosen.text(),
-      });
-      const body = await response.json().catch(() => null);
-      if (!response.ok) throw new Error(body?.message ?? `The import failed (HTTP ${response.status}).`);
+      // Through ctx.call like every request: an expired token is renewed and the upload sent again.
+      const { data: body } = await ctx.call("POST", `${base()}/import/todoist`, { body: await chosen.text(), contentType: "text/csv" });
       const skipped = body.skipped.length ? ` Skipped ${body.skipped.length}: ${body.skipped.join("; ")}` : "";
       status.textContent = `Imported ${body.imported} task${body.imported === 1 ? "" : "s"}.${skipped}`;
       ctx.onImported();

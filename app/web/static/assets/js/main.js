@@ -129,7 +129,7 @@ const ctx = {
   clearError: () => session && clearError(),
   announce,
 };
-const details = createDetails({ ...ctx, token: () => session?.token ?? null, onImported: () => refreshAll() });
+const details = createDetails({ ...ctx, onImported: () => refreshAll() });
 const views = createViews(ctx, {
   onSelect: (view) => {
     tasks.showView();
