@@ -224,21 +224,15 @@ def mcp(
     """Serve the task tools over MCP on stdin/stdout, as the token's user."""
     import anyio
 
-    from app.chat.mcp_server import serve_stdio
+    from app.chat.mcp_server import serve_stdio, token_user
     from app.core.db import make_engine
-    from app.core.security import decode_access_token
 
     settings = Settings()
-    user_id = (
-        decode_access_token(token, secret=settings.jwt_secret, algorithm=settings.jwt_algorithm)
-        if token
-        else None
-    )
-    if user_id is None:
+    engine = make_engine(settings.database_url)
+    if not token or token_user(token, engine=engine, settings=settings) is None:
         typer.echo("a valid access token is needed: --token or TASKFLOW_TOKEN", err=True)
         raise typer.Exit(code=2)
-    engine = make_engine(settings.database_url)
-    anyio.run(lambda: serve_stdio(engine=engine, user_id=user_id))
+    anyio.run(lambda: serve_stdio(engine=engine, settings=settings, token=token))
 
 
 def main() -> None:

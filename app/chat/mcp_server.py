@@ -3,8 +3,9 @@
 Built on the SDK's low-level Server so the tool schemas are exactly the argument
 models in app.chat.tools (one definition for MCP and the chat agents).
 Over HTTP, BearerGuard checks the user's access token before the SDK sees the
-request and stores the user id in the ASGI scope; over stdio the user is fixed
-when the process starts.
+request and stores the user id in the ASGI scope; over stdio the token the process
+was started with is checked again on every call, so it stops working when it expires
+or its user logs out everywhere, as it does over HTTP.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def build_server(*, engine: Engine, resolve_user: UserResolver) -> Server[Any]:
     ) -> types.CallToolResult:
         user_id = resolve_user(ctx)
         if user_id is None:
-            ok, result = False, {"error": "not authenticated"}
+            ok, result = False, {"error": "not authenticated: the token is expired or revoked"}
         else:
             ok, result = await anyio.to_thread.run_sync(
                 partial(_call, engine, user_id, params.name, dict(params.arguments or {}))
@@ -116,6 +117,19 @@ def build_server(*, engine: Engine, resolve_user: UserResolver) -> Server[Any]:
     )
 
 
+def token_user(token: str, *, engine: Engine, settings: Settings) -> uuid.UUID | None:
+    """The user of a valid, unexpired access token, unless they logged out everywhere since
+    it was issued (it then carries an older epoch than theirs)."""
+    claims = decode_access_claims(
+        token, secret=settings.jwt_secret, algorithm=settings.jwt_algorithm
+    )
+    if claims is None:
+        return None
+    with Session(engine) as session:
+        user = get_user(session=session, user_id=claims.user_id)
+    return user.id if user is not None and user.token_epoch == claims.epoch else None
+
+
 class BearerGuard:
     """ASGI wrapper: refuses requests without a valid access token (401), else passes on."""
 
@@ -129,15 +143,7 @@ class BearerGuard:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             return None
-        claims = decode_access_claims(
-            token.strip(), secret=self.settings.jwt_secret, algorithm=self.settings.jwt_algorithm
-        )
-        if claims is None:
-            return None
-        with Session(self.engine) as session:
-            user = get_user(session=session, user_id=claims.user_id)
-        # A token from before the user's last "log out everywhere" carries an older epoch.
-        return user.id if user is not None and user.token_epoch == claims.epoch else None
+        return token_user(token.strip(), engine=self.engine, settings=self.settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -185,8 +191,12 @@ class McpHttp:
             yield
 
 
-async def serve_stdio(*, engine: Engine, user_id: uuid.UUID) -> None:
-    """Serves the tools on stdin/stdout for one user (desktop MCP clients)."""
-    server = build_server(engine=engine, resolve_user=lambda _ctx: user_id)
+async def serve_stdio(*, engine: Engine, settings: Settings, token: str) -> None:
+    """Serves the tools on stdin/stdout for the token's user (desktop MCP clients)."""
+    # One client and a primary-key read: checking in the event loop holds up nobody.
+    server = build_server(
+        engine=engine,
+        resolve_user=lambda _ctx: token_user(token, engine=engine, settings=settings),
+    )
     async with stdio_server() as (read_stream, write_stream):
         await server.run(read_stream, write_stream, server.create_initialization_options())

@@ -82,13 +82,6 @@ def _verified_claims(token: str, secret: str, algorithm: str) -> AccessClaims | 
         return None
 
 
-def decode_access_token(token: str, *, secret: str, algorithm: str) -> uuid.UUID | None:
-    """Returns the user id of a valid, unexpired token, else None (the epoch unchecked:
-    callers that can read the user compare it, see decode_access_claims)."""
-    claims = decode_access_claims(token, secret=secret, algorithm=algorithm)
-    return None if claims is None else claims.user_id
-
-
 # A refresh token is "<session id>.<secret>": the id finds the row, the secret proves
 # possession. 32 random bytes need no slow hash (nothing to brute-force), so the row keeps
 # a SHA-256 of the secret only; a copy of the table lets nobody refresh.

@@ -171,5 +171,9 @@ async def test_stdio_session_lists_and_calls_tools(client: TestClient, settings:
     )
     async with Client(params, read_timeout_seconds=60) as mcp_client:
         await _add_and_list(mcp_client)
-    tasks = client.get(user.tasks_url, headers=user.headers).json()
-    assert [t["title"] for t in tasks] == ["file taxes"]
+        tasks = client.get(user.tasks_url, headers=user.headers).json()
+        assert [t["title"] for t in tasks] == ["file taxes"]
+        # Logging out everywhere revokes the token the server was started with, as over HTTP.
+        assert client.post("/api/auth/logout-all", headers=user.headers).status_code == 204
+        refused = await mcp_client.call_tool("list_tasks", {})
+        assert refused.is_error and "revoked" in str(refused.content)
