@@ -4,6 +4,7 @@
 
 import { h, byId } from "./dom.js";
 import { addDays, ALL_DAY_TIME, todayKey } from "./format.js";
+import { fieldErrors, showFieldErrors } from "./fields.js";
 import { toast } from "./toast.js";
 
 const UPCOMING_DAYS = 7;
@@ -117,6 +118,12 @@ export function createViews(ctx, { onSelect }) {
   /** @type {View[]} */
   let saved = [];
   let sequence = 0;
+  /**
+   * The saved view being renamed and its form: the same element is put back by every render
+   * (the list is redrawn on each refresh), so what the user typed and the focus stay.
+   * @type {{id: string, form: HTMLFormElement} | null}
+   */
+  let renaming = null;
 
   const url = () => `/api/${ctx.user().id}/views`;
   const all = () => [...VIEWS, ...saved];
@@ -150,23 +157,92 @@ export function createViews(ctx, { onSelect }) {
         h(
           "li",
           { className: "saved-view" },
-          link(view, counts),
-          h(
-            "button",
-            {
-              type: "button",
-              className: "view-delete",
-              id: `view-${view.id}-delete`,
-              "aria-label": `Delete saved view ${view.name}`,
-              title: `Delete saved view ${view.name}`,
-              onclick: () => remove(view),
-            },
-            h("span", { "aria-hidden": "true" }, "×"),
-          ),
+          ...(renaming?.id === view.id ? [renaming.form] : savedEntry(view, counts)),
         ),
       ),
     );
     if (focused) document.getElementById(focused)?.focus();
+  }
+
+  function savedEntry(view, counts) {
+    return [
+      link(view, counts),
+      h(
+        "button",
+        {
+          type: "button",
+          className: "view-action",
+          id: `view-${view.id}-rename`,
+          "aria-label": `Rename saved view ${view.name}`,
+          title: `Rename saved view ${view.name}`,
+          onclick: () => startRename(view),
+        },
+        h("span", { "aria-hidden": "true" }, "✎"),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          className: "view-action",
+          id: `view-${view.id}-delete`,
+          "aria-label": `Delete saved view ${view.name}`,
+          title: `Delete saved view ${view.name}`,
+          onclick: () => remove(view),
+        },
+        h("span", { "aria-hidden": "true" }, "×"),
+      ),
+    ];
+  }
+
+  function startRename(view) {
+    const input = /** @type {HTMLInputElement} */ (
+      h("input", { id: `view-${view.id}-name`, name: "name", maxlength: "100", autocomplete: "off", required: true })
+    );
+    input.value = view.name;
+    const form = /** @type {HTMLFormElement} */ (
+      h(
+        "form",
+        { className: "view-rename", "aria-label": `Rename saved view ${view.name}`, novalidate: true },
+        h("label", { for: input.id, className: "visually-hidden" }, "New name"),
+        input,
+        h("button", { type: "submit" }, "Save"),
+        h("button", { type: "button", onclick: () => endRename(view) }, "Cancel"),
+      )
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      rename(view, input.value.trim(), form);
+    });
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") endRename(view);
+    });
+    renaming = { id: view.id, form };
+    renderSaved(currentCounts());
+    input.focus();
+    input.select();
+  }
+
+  function endRename(view) {
+    renaming = null;
+    renderSaved(currentCounts());
+    document.getElementById(`view-${view.id}-rename`)?.focus();
+  }
+
+  async function rename(view, name, form) {
+    if (showFieldErrors(form, name ? {} : { name: "A view needs a name." })) return;
+    try {
+      const { data } = await ctx.call("PATCH", `${url()}/${view.saved.id}`, { body: { name } });
+      ctx.clearError();
+      renaming = null;
+      await loadSaved();
+      // The list's heading names the view shown: show it again under its new name.
+      if (current.id === view.id) select(current);
+      document.getElementById(`view-${view.id}-rename`)?.focus();
+      ctx.announce(`Renamed the view to “${data.name}”.`);
+    } catch (error) {
+      const message = error.status === 409 ? "You already have a view with this name." : (fieldErrors(error).name ?? null);
+      if (!message || !showFieldErrors(form, { name: message })) ctx.showError(error.message);
+    }
   }
 
   function select(view) {
@@ -277,6 +353,7 @@ export function createViews(ctx, { onSelect }) {
     reset() {
       current = VIEWS[0];
       saved = [];
+      renaming = null;
       render();
     },
   };
