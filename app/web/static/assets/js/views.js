@@ -165,33 +165,17 @@ export function createViews(ctx, { onSelect }) {
   }
 
   function savedEntry(view, counts) {
-    return [
-      link(view, counts),
-      h(
-        "button",
-        {
-          type: "button",
-          className: "view-action",
-          id: `view-${view.id}-rename`,
-          "aria-label": `Rename saved view ${view.name}`,
-          title: `Rename saved view ${view.name}`,
-          onclick: () => startRename(view),
-        },
-        h("span", { "aria-hidden": "true" }, "✎"),
-      ),
-      h(
-        "button",
-        {
-          type: "button",
-          className: "view-action",
-          id: `view-${view.id}-delete`,
-          "aria-label": `Delete saved view ${view.name}`,
-          title: `Delete saved view ${view.name}`,
-          onclick: () => remove(view),
-        },
-        h("span", { "aria-hidden": "true" }, "×"),
-      ),
-    ];
+    return [link(view, counts), action(view, "Rename", "✎", () => startRename(view)), action(view, "Delete", "×", () => remove(view))];
+  }
+
+  /** An icon button for one saved view, named in full for screen readers and as a tooltip. */
+  function action(view, verb, symbol, run) {
+    const name = `${verb} saved view ${view.name}`;
+    return h(
+      "button",
+      { type: "button", className: "view-action", id: `view-${view.id}-${verb.toLowerCase()}`, "aria-label": name, title: name, onclick: run },
+      h("span", { "aria-hidden": "true" }, symbol),
+    );
   }
 
   function startRename(view) {
