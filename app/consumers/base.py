@@ -28,7 +28,7 @@ from tenacity import (
     AsyncRetrying,
     RetryCallState,
     RetryError,
-    retry_if_not_exception_type,
+    retry_if_exception,
     stop_after_attempt,
     wait_exponential,
 )
@@ -93,6 +93,11 @@ class _RetryAsked(Exception):
 
 class _RolledBack(Exception):
     """A handler rolled the shared transaction back, and with it earlier handlers' effects."""
+
+
+def _message_fault(error: BaseException) -> bool:
+    """A failure worth another attempt: not an outage, not a cancellation."""
+    return isinstance(error, Exception) and not isinstance(error, TransientError)
 
 
 def _describe(error: BaseException) -> str:
@@ -332,7 +337,8 @@ class Consumer:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(attempts),
             wait=wait_exponential(multiplier=self._delivery.retry_delay_seconds),
-            retry=retry_if_not_exception_type(TransientError),
+            # Not a cancellation (a shutdown): tenacity would count it as a failed attempt.
+            retry=retry_if_exception(_message_fault),
             after=self._log_failure,
         )
         try:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -125,6 +127,27 @@ async def test_persistent_failure_is_parked_with_context(engine: Engine) -> None
     assert record.attempts == 3 and record.event_id == str(event.event_id)
     assert json.loads(record.payload)["id"] == str(event.event_id)
     assert record.replay_message().topic == "task-events"
+
+
+async def test_cancelled_mid_message_stops_without_retrying_or_parking(engine: Engine) -> None:
+    """A shutdown cancels the consumer while a handler runs: it stops there. The message is
+    neither tried again nor dead-lettered; the transport hands it again after the restart."""
+    started = threading.Event()
+
+    class SlowHandler(ScriptedHandler):
+        def __call__(self, event: DomainEvent, *, session: Session) -> Status:
+            self.calls.append(event)
+            started.set()
+            time.sleep(0.3)
+            return "SUCCESS"
+
+    handler, sink = SlowHandler(), ListSink()
+    task = asyncio.create_task(_consumer(engine, handler, sink).handle(_message(_event())))
+    assert await asyncio.to_thread(started.wait, 10)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert len(handler.calls) == 1 and sink.records == []
 
 
 async def test_poison_message_is_parked_without_retries(engine: Engine) -> None:
