@@ -2,9 +2,9 @@
 // view (POST /api/{user_id}/views); views.js then lists it, selects it and focuses it.
 
 import { byId } from "./dom.js";
-import { clearFieldErrors, fieldErrors, showFieldErrors } from "./fields.js";
+import { clearFieldErrors, showFieldErrors } from "./fields.js";
 import { toast } from "./toast.js";
-import { VIEW_SAVED } from "./views.js";
+import { VIEW_NAME_MISSING, VIEW_SAVED, viewNameProblem } from "./views.js";
 
 /**
  * @param {{call: Function, user: () => any, showError: (msg: string) => void,
@@ -28,16 +28,6 @@ export function createSaveView(ctx, { filters, onSaved }) {
     }
   }
 
-  /** Plain words for a refused view: a clash of names, the limit, or the name's length. */
-  function problem(error) {
-    if (error.status === 409) {
-      return /already exists/.test(error.message)
-        ? "You already have a view with this name."
-        : "You have the most saved views allowed. Delete one first.";
-    }
-    return fieldErrors(error).name ?? null;
-  }
-
   opener.addEventListener("click", () => open(form.hidden));
   byId("save-view-cancel").addEventListener("click", () => open(false));
   form.addEventListener("keydown", (event) => {
@@ -46,7 +36,7 @@ export function createSaveView(ctx, { filters, onSaved }) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = name.value.trim();
-    if (showFieldErrors(form, text ? {} : { name: "A view needs a name." })) return;
+    if (showFieldErrors(form, text ? {} : { name: VIEW_NAME_MISSING })) return;
     try {
       const { data } = await ctx.call("POST", `/api/${ctx.user().id}/views`, { body: { name: text, filters: filters() } });
       ctx.clearError();
@@ -57,7 +47,7 @@ export function createSaveView(ctx, { filters, onSaved }) {
       onSaved();
       document.dispatchEvent(new CustomEvent(VIEW_SAVED, { detail: data }));
     } catch (error) {
-      const message = problem(error);
+      const message = viewNameProblem(error);
       if (!message || !showFieldErrors(form, { name: message })) ctx.showError(error.message);
     }
   });

@@ -10,6 +10,18 @@ import { toast } from "./toast.js";
 const UPCOMING_DAYS = 7;
 /** What tasks.js announces when it has saved the filters as a view (detail: the view). */
 export const VIEW_SAVED = "taskflow:view-saved";
+export const VIEW_NAME_MISSING = "A view needs a name.";
+
+/** Plain words for a view the API refused, saved or renamed: a clash of names, the limit, or
+ * the name's length; null when it is none of these. */
+export function viewNameProblem(error) {
+  if (error.status === 409) {
+    return /already exists/.test(error.message)
+      ? "You already have a view with this name."
+      : "You have the most saved views allowed. Delete one first.";
+  }
+  return fieldErrors(error).name ?? null;
+}
 
 /**
  * A query value: a list is a repeated parameter; null, "" and [] are left out.
@@ -213,7 +225,7 @@ export function createViews(ctx, { onSelect }) {
   }
 
   async function rename(view, name, form) {
-    if (showFieldErrors(form, name ? {} : { name: "A view needs a name." })) return;
+    if (showFieldErrors(form, name ? {} : { name: VIEW_NAME_MISSING })) return;
     try {
       const { data } = await ctx.call("PATCH", `${url()}/${view.saved.id}`, { body: { name } });
       ctx.clearError();
@@ -224,7 +236,7 @@ export function createViews(ctx, { onSelect }) {
       document.getElementById(`view-${view.id}-rename`)?.focus();
       ctx.announce(`Renamed the view to “${data.name}”.`);
     } catch (error) {
-      const message = error.status === 409 ? "You already have a view with this name." : (fieldErrors(error).name ?? null);
+      const message = viewNameProblem(error);
       if (!message || !showFieldErrors(form, { name: message })) ctx.showError(error.message);
     }
   }
