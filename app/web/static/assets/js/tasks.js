@@ -6,6 +6,7 @@ import { h, byId } from "./dom.js";
 import { editForm } from "./editor.js";
 import { clearFieldErrors, fieldErrors, showFieldErrors } from "./fields.js";
 import {
+  ALL_DAY_TIME,
   DEFAULT_PRIORITY,
   PRIORITIES,
   dayKey,
@@ -84,7 +85,7 @@ export function createTasks(ctx, { view, onChange, onDetails }) {
     for (const tag of checkedTags()) params.append("tag", tag);
     if (checkedTags().length > 1) params.set("tag_mode", field("tag_mode").value);
     const after = field("due_after").value ? `${field("due_after").value}T00:00:00` : "";
-    const before = field("due_before").value ? `${field("due_before").value}T23:59:59` : "";
+    const before = field("due_before").value ? `${field("due_before").value}T${ALL_DAY_TIME}` : "";
     // Both the view and the filter may bound the due date: the narrower bound wins.
     if (after && (!params.get("due_after") || after > String(params.get("due_after")))) params.set("due_after", after);
     if (before && (!params.get("due_before") || before < String(params.get("due_before")))) params.set("due_before", before);
